@@ -1,0 +1,340 @@
+"""The sandboxed side of grading: runs a learner's cells, then answers calls.
+
+Started by :mod:`autograder.sandbox` inside bubblewrap (or, where that is
+missing, as a plain limited process).
+It never sees a test, an expected value or a verdict: it executes the
+learner's code cells in an IPython shell, then answers requests of the form
+"call ``sigmoid`` with these arrays" with the plain data the learner's
+function returned (see :mod:`autograder.codec`).
+Messages are JSON lines on two pipes given by file descriptor.
+"""
+
+import builtins
+import json
+import os
+import signal
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+from autograder import codec
+
+#: Characters of printed text kept per cell; the rest is counted, not kept.
+MAX_TEXT = 20_000
+#: Rich outputs (figures) kept per cell.
+MAX_DISPLAYS = 8
+
+
+class Timeout(BaseException):
+    """Raised by the alarm when a cell or call runs past its time."""
+
+
+def _alarm(signum, frame):
+    raise Timeout()
+
+
+class Channel:
+    """JSON lines in from the grader, JSON lines out to it."""
+
+    def __init__(self, cmd_fd, res_fd):
+        self._in = os.fdopen(cmd_fd, "rb", buffering=0)
+        self._out = res_fd
+        self._buf = b""
+        # Bound now, so that learner code that patches json cannot
+        # change how later messages are framed.
+        self._dumps = json.dumps
+        self._loads = json.loads
+
+    def send(self, message):
+        data = (self._dumps(message) + "\n").encode()
+        while data:
+            data = data[os.write(self._out, data):]
+
+    def receive(self):
+        while b"\n" not in self._buf:
+            chunk = os.read(self._in.fileno(), 1 << 20)
+            if not chunk:
+                raise EOFError
+            self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return self._loads(line)
+
+
+class BoundedText:
+    """A stand-in for sys.stdout that keeps the first MAX_TEXT characters."""
+
+    def __init__(self, name):
+        self.name = name
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def write(self, text):
+        text = str(text)
+        room = MAX_TEXT - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n[... {self.dropped} more characters not shown]\n"
+        return out
+
+
+def _make_shell():
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    outputs = []
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, *,
+                    transient=None, update=False, **kwargs):
+            images = sum(o["output_type"] == "display_data" for o in outputs)
+            if images >= MAX_DISPLAYS:
+                return
+            keep = {k: v for k, v in (data or {}).items()
+                    if k in ("image/png", "text/plain", "text/latex",
+                             "text/markdown") and isinstance(v, str)}
+            keep = {k: v[:2_000_000] for k, v in keep.items()}
+            if keep:
+                outputs.append({"output_type": "display_data",
+                                "data": keep, "metadata": {}})
+
+        def clear_output(self, wait=False):
+            pass
+
+    class Hook(DisplayHook):
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            text = format_dict.get("text/plain")
+            if isinstance(text, str):
+                outputs.append({"output_type": "execute_result",
+                                "data": {"text/plain": text[:MAX_TEXT]},
+                                "metadata": {}, "execution_count": None})
+
+        def finish_displayhook(self):
+            pass
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=config)
+    shell.display_pub = Publisher(shell=shell, parent=shell)
+    shell.displayhook = Hook(shell=shell, cache_size=0, parent=shell)
+    shell.display_trap.hook = shell.displayhook
+    errors = []
+    shell._showtraceback = (
+        lambda etype, evalue, stb: errors.append(list(stb)))
+    for scheme in ("nocolor", "NoColor"):  # IPython 9, IPython 8
+        try:
+            shell.InteractiveTB.set_colors(scheme)
+            break
+        except (AssertionError, KeyError, ValueError):
+            continue
+    try:
+        shell.enable_matplotlib("inline")
+    except Exception:  # matplotlib is optional for a notebook
+        pass
+    return shell, outputs, errors
+
+
+def _error_info(exc):
+    try:
+        message = str(exc)[:2000]
+    except BaseException:
+        message = "(the exception could not be turned into text)"
+    name = type(exc).__name__
+    return {"type": str(name)[:80], "message": message,
+            "builtin": getattr(builtins, name, None) is type(exc)}
+
+
+def run_cells(channel, shell, outputs, errors, cells, cell_timeout):
+    for cell in cells:
+        index, source = cell["index"], cell["source"]
+        channel.send({"event": "cell_start", "index": index})
+        del outputs[:], errors[:]
+        out, err = BoundedText("stdout"), BoundedText("stderr")
+        sys.stdout, sys.stderr = out, err
+        status, error = "ok", None
+        signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+        try:
+            result = shell.run_cell(source, store_history=False)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            exc = result.error_before_exec or result.error_in_exec
+            if isinstance(exc, Timeout):
+                status = "timeout"
+            elif exc is not None:
+                status, error = "error", _error_info(exc)
+        except Timeout:
+            status = "timeout"
+        except BaseException as exc:  # a hook of the learner's failed
+            status, error = "error", _error_info(exc)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        cell_outputs = []
+        for stream in (out, err):
+            if stream.text():
+                cell_outputs.append({"output_type": "stream",
+                                     "name": stream.name,
+                                     "text": stream.text()})
+        cell_outputs.extend(outputs[:])
+        if status == "error":
+            tb = errors[-1] if errors else []
+            cell_outputs.append({"output_type": "error",
+                                 "ename": error["type"],
+                                 "evalue": error["message"],
+                                 "traceback": [t[:5000] for t in tb[-20:]]})
+        channel.send({"event": "cell_done", "index": index,
+                      "status": status, "error": error,
+                      "outputs": cell_outputs})
+
+
+class Server:
+    """Answers describe and call requests against the learner's namespace."""
+
+    def __init__(self, channel, namespace):
+        self.channel = channel
+        self.ns = namespace
+        self.codec = codec
+        self.kept = []
+        # Taken before any call, in case learner code patched them.
+        self.errstate = np.errstate
+        self.catch_warnings = warnings.catch_warnings
+        self.simplefilter = warnings.simplefilter
+
+    def keep(self, value):
+        self.kept.append(value)
+        return len(self.kept) - 1
+
+    def resolve(self, handle, type_name):
+        if isinstance(handle, tuple):  # a callback into the grader
+            return self._callback(handle[1])
+        if 0 <= handle < len(self.kept):
+            return self.kept[handle]
+        raise ValueError("unknown handle")
+
+    def _callback(self, number):
+        channel, codec = self.channel, self.codec
+        resolve, keep = self.resolve, self.keep
+
+        def callback(*args, **kwargs):
+            channel.send({"event": "callback", "id": number,
+                          "args": codec.encode(list(args), keep),
+                          "kwargs": codec.encode(kwargs, keep)})
+            reply = channel.receive()
+            if reply.get("ok"):
+                return codec.decode(reply["result"], resolve)
+            raise RuntimeError(str(reply.get("message", "callback failed")))
+
+        return callback
+
+    def describe(self, names):
+        found = {}
+        for name in names:
+            if name not in self.ns:
+                found[name] = {"kind": "missing"}
+            elif callable(self.ns[name]):
+                found[name] = {"kind": "function"}
+            else:
+                found[name] = {"kind": "value", "value": self.codec.encode(
+                    self.ns[name], self.keep)}
+        return {"names": found}
+
+    def call(self, request):
+        codec = self.codec
+        args = codec.decode(request["args"], self.resolve)
+        kwargs = codec.decode(request["kwargs"], self.resolve)
+        target = request["name"]
+        fn = (self.kept[target] if isinstance(target, int)
+              else self.ns.get(target))
+        if not callable(fn):
+            return {"ok": False, "error": {
+                "type": "NameError", "builtin": True,
+                "message": f"{target} is not a function"}}
+        caught = []
+        signal.setitimer(signal.ITIMER_REAL, float(request["timeout"]))
+        try:
+            with self.catch_warnings(record=True) as caught, \
+                    self.errstate(all="warn", under="ignore"):
+                self.simplefilter("always")
+                result = fn(*args, **kwargs)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            reply = {"ok": True, "result": codec.encode(result, self.keep)}
+        except Timeout:
+            reply = {"ok": False, "timeout": True}
+        except BaseException as exc:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            info = _error_info(exc)
+            tb = traceback.extract_tb(exc.__traceback__)
+            info["where"] = [[f.lineno, (f.line or "")[:200]]
+                             for f in tb[1:][-3:]]
+            reply = {"ok": False, "error": info}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        reply["warnings"] = [
+            [w.category.__name__, str(w.message)[:500]]
+            for w in (caught or [])[:20]]
+        reply["args_after"] = codec.encode(args, self.keep)
+        reply["kwargs_after"] = codec.encode(kwargs, self.keep)
+        return reply
+
+    def serve(self):
+        while True:
+            try:
+                request = self.channel.receive()
+            except EOFError:
+                return
+            op = request.get("op")
+            try:
+                if op == "describe":
+                    reply = self.describe(request["names"])
+                elif op == "call":
+                    reply = self.call(request)
+                elif op == "bye":
+                    return
+                else:
+                    reply = {"ok": False, "error": {
+                        "type": "ProtocolError", "builtin": False,
+                        "message": f"unknown op {op!r}"}}
+            except Timeout:
+                reply = {"ok": False, "timeout": True}
+            except Exception as exc:  # e.g. a result that cannot be encoded
+                reply = {"ok": False, "error": _error_info(exc)}
+            reply["event"] = "reply"
+            self.channel.send(reply)
+
+
+def main():
+    cmd_fd, res_fd = int(sys.argv[1]), int(sys.argv[2])
+    channel = Channel(cmd_fd, res_fd)
+    signal.signal(signal.SIGALRM, _alarm)
+    setup = channel.receive()
+    shell, outputs, errors = _make_shell()
+    run_cells(channel, shell, outputs, errors, setup["cells"],
+              float(setup["cell_timeout"]))
+    signal.signal(signal.SIGALRM, _alarm)  # the learner may have changed it
+    channel.send({"event": "ready"})
+    Server(channel, shell.user_ns).serve()
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

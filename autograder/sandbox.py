@@ -1,0 +1,559 @@
+"""The trusted side of the sandbox: start it, feed it cells, call into it.
+
+A :class:`Sandbox` runs a learner's code cells in a separate Python process
+(:mod:`autograder.runner`) confined by bubblewrap: a read-only view of the
+Python installation and of this package, a private scratch directory as the
+only writable place, no network, no other files (no gradebook, no
+solutions, no other submissions), and limits on memory, CPU time, file size
+and wall-clock time.
+A cell that hangs or kills the process is reported and skipped on a restart,
+so the functions defined before and after it are still graded.
+
+:class:`RemoteFunction` makes a learner's function callable from the
+trusted process as if it were local: arguments and results cross as plain
+data, warnings are re-emitted, exceptions re-raised, and in-place changes to
+array, list and dict arguments copied back.
+"""
+
+import glob
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder import codec
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class Limits:
+    """Resource limits of one sandbox."""
+
+    cell_timeout: float = 30.0       # seconds per learner cell
+    call_timeout: float = 10.0       # seconds per call of a learner function
+    total_cells_timeout: float = 300.0   # all cells together
+    startup_timeout: float = 60.0
+    memory_bytes: int = 3 * 2**30    # address space
+    cpu_seconds: int = 900
+    file_bytes: int = 64 * 2**20     # largest file the sandbox may write
+    max_message: int = 256 * 2**20   # largest reply accepted
+    max_restarts: int = 3
+    extra_ro_binds: list = field(default_factory=list)
+
+
+class LearnerError(Exception):
+    """An exception raised by the learner's code, carried across."""
+
+    function = ""
+    type_name = ""
+    where = ()
+
+
+class LearnerTimeout(LearnerError):
+    """The learner's function did not return in time."""
+
+
+class LearnerCrash(LearnerError):
+    """The learner's code ended or broke the sandboxed process."""
+
+
+class SandboxError(Exception):
+    """The sandbox could not be started at all (not the learner's fault)."""
+
+
+_EXC_CLASSES = {}
+
+
+def _learner_exception(function, info):
+    """An exception instance for a learner error, of a class that is also
+    the original builtin class where there is one (NotImplementedError...)."""
+    import builtins
+
+    name = str(info.get("type", "Exception"))
+    message = str(info.get("message", ""))
+    base = getattr(builtins, name, None) if info.get("builtin") else None
+    if not (isinstance(base, type) and issubclass(base, Exception)):
+        base = None
+    key = name if base else None
+    if key not in _EXC_CLASSES:
+        bases = (LearnerError, base) if base else (LearnerError,)
+        try:
+            _EXC_CLASSES[key] = type(name if base else "LearnerError",
+                                     bases, {})
+        except TypeError:  # an incompatible builtin layout
+            _EXC_CLASSES[key] = LearnerError
+    exc = _EXC_CLASSES[key](message)
+    exc.function, exc.type_name = function, name
+    exc.where = tuple(tuple(w) for w in info.get("where", ()))
+    return exc
+
+
+def bwrap_path():
+    """The bubblewrap executable, or None where it is not installed."""
+    return shutil.which("bwrap")
+
+
+def _bwrap_usable():
+    path = bwrap_path()
+    if not path:
+        return False
+    try:
+        probe = subprocess.run(
+            [path, "--ro-bind", "/", "/", "--unshare-all", "true"],
+            capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+_BWRAP_OK = None
+
+
+def isolation_available():
+    """Whether bubblewrap works here (checked once per process)."""
+    global _BWRAP_OK
+    if _BWRAP_OK is None:
+        _BWRAP_OK = _bwrap_usable()
+    return _BWRAP_OK
+
+
+def _mpl_cache():
+    """The grader's Matplotlib font cache, copied in to save a rebuild."""
+    for base in (os.environ.get("MPLCONFIGDIR"),
+                 os.path.expanduser("~/.cache/matplotlib"),
+                 os.path.expanduser("~/.matplotlib")):
+        if base:
+            found = glob.glob(os.path.join(base, "fontlist-*.json"))
+            if found:
+                return found
+    return []
+
+
+class Sandbox:
+    """A learner's notebook, executed in a confined process.
+
+    ``cells`` is a list of ``(index, source)`` of the learner's code cells.
+    ``isolation`` is ``"bwrap"``, ``"none"`` or ``"auto"`` (bubblewrap when
+    it works here).
+    """
+
+    def __init__(self, cells, limits=None, isolation="auto"):
+        self.cells = [(int(i), str(s)) for i, s in cells]
+        self.limits = limits or Limits()
+        if isolation == "auto":
+            isolation = "bwrap" if isolation_available() else "none"
+        if isolation == "bwrap" and not isolation_available():
+            raise SandboxError("bubblewrap (bwrap) is not usable here")
+        self.isolation = isolation
+        self.reports = {}        # cell index -> report dict
+        self.skip = set()        # cells that hung or killed the process
+        self.restarts = 0
+        self.proc = None
+        self._dir = None
+        self._callbacks = []
+
+    # -- process management -------------------------------------------------
+    def _argv(self, scratch, cmd_fd, res_fd):
+        python = [sys.executable, "-I", "-m", "autograder.runner",
+                  str(cmd_fd), str(res_fd)]
+        if self.isolation == "none":
+            return python
+        argv = [bwrap_path(), "--die-with-parent", "--new-session",
+                "--unshare-all", "--cap-drop", "ALL",
+                "--proc", "/proc", "--dev", "/dev",
+                "--size", str(self.limits.file_bytes), "--tmpfs", "/tmp"]
+        for top in ("/bin", "/lib", "/lib64", "/sbin", "/usr"):
+            if os.path.islink(top):
+                argv += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                argv += ["--ro-bind", top, top]
+        if os.path.exists("/etc/ld.so.cache"):
+            argv += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+        readable = {os.path.realpath(p) for p in (
+            sys.prefix, sys.base_prefix, sys.exec_prefix,
+            os.path.dirname(os.path.realpath(sys.executable)))}
+        import coursetools
+        readable.add(str(PACKAGE_DIR))
+        readable.update(os.path.realpath(p) for p in coursetools.__path__)
+        readable.update(os.path.realpath(p)
+                        for p in self.limits.extra_ro_binds)
+        for path in sorted(readable):
+            if os.path.isdir(path) and not path.startswith("/usr/"):
+                argv += ["--ro-bind", path, path]
+            # keep the unresolved venv path working too
+        if os.path.realpath(sys.prefix) != sys.prefix:
+            argv += ["--ro-bind", sys.prefix, sys.prefix]
+        argv += ["--bind", scratch, scratch, "--chdir", scratch,
+                 "--remount-ro", "/"]
+        return argv + ["--"] + python
+
+    def _env(self, scratch):
+        env = {
+            "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin",
+            "HOME": scratch, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "MPLCONFIGDIR": os.path.join(scratch, ".matplotlib"),
+            "IPYTHONDIR": os.path.join(scratch, ".ipython"),
+            "XDG_CACHE_HOME": os.path.join(scratch, ".cache"),
+            "XDG_CONFIG_HOME": os.path.join(scratch, ".config"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+        if "VIRTUAL_ENV" in os.environ or sys.prefix != sys.base_prefix:
+            env["VIRTUAL_ENV"] = sys.prefix
+        return env
+
+    def _limit(self):
+        lim = self.limits
+        for what, value in ((resource.RLIMIT_AS, lim.memory_bytes),
+                            (resource.RLIMIT_CPU, lim.cpu_seconds),
+                            (resource.RLIMIT_FSIZE, lim.file_bytes),
+                            (resource.RLIMIT_CORE, 0),
+                            (resource.RLIMIT_NOFILE, 256)):
+            resource.setrlimit(what, (value, value))
+
+    def _spawn(self):
+        self._kill()
+        self._dir = tempfile.mkdtemp(prefix="grade-")
+        scratch = os.path.join(self._dir, "scratch")
+        os.makedirs(os.path.join(scratch, ".matplotlib"))
+        for f in _mpl_cache():
+            shutil.copy(f, os.path.join(scratch, ".matplotlib"))
+        self._stderr = open(os.path.join(self._dir, "stderr"), "w+b")
+        cmd_r, cmd_w = os.pipe()
+        res_r, res_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                self._argv(scratch, cmd_r, res_w), env=self._env(scratch),
+                cwd=scratch, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=self._stderr,
+                pass_fds=(cmd_r, res_w), start_new_session=True,
+                preexec_fn=self._limit)
+        finally:
+            os.close(cmd_r)
+            os.close(res_w)
+        self._cmd = cmd_w
+        self._res = res_r
+        self._buf = b""
+
+    def _kill(self):
+        if self.proc is not None:
+            for fd in (self._cmd, self._res):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            if self.proc.poll() is None:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                try:
+                    self.proc.kill()
+                except ProcessLookupError:
+                    pass
+            self.proc.wait()
+            self._stderr.close()
+            self.proc = None
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def close(self):
+        """Stop the sandboxed process and remove its scratch copy."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                self._send({"op": "bye"})
+            except OSError:
+                pass
+        self._kill()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- messages -----------------------------------------------------------
+    def _send(self, message):
+        data = (json.dumps(message) + "\n").encode()
+        while data:
+            data = data[os.write(self._cmd, data):]
+
+    def _receive(self, timeout):
+        """The next message, or None when the process died or timed out."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self._res], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self._res, 1 << 20)
+            if not chunk:
+                return None
+            self._buf += chunk
+            if len(self._buf) > self.limits.max_message:
+                return None
+        line, self._buf = self._buf.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def _exit_reason(self):
+        """A sentence on why the process ended (or hung)."""
+        if self.proc is None:
+            return "the process was not running"
+        try:
+            code = self.proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is None:
+            return "it stopped answering"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            extra = {"SIGKILL": " (killed: perhaps by the memory limit)",
+                     "SIGXCPU": " (the CPU-time limit)",
+                     "SIGXFSZ": " (the file-size limit)"}.get(name, "")
+            return f"the process was ended by signal {name}{extra}"
+        return f"the process exited with status {code} (os._exit?)"
+
+    # -- running cells ------------------------------------------------------
+    def start(self):
+        """Run the learner's cells; afterwards ``reports`` says how each
+        went. Cells that hang past their limit or end the process are
+        skipped on a restart."""
+        budget_end = time.monotonic() + self.limits.total_cells_timeout
+        while True:
+            self._spawn()
+            todo = [(i, s) for i, s in self.cells if i not in self.skip]
+            self._send({"cells": [{"index": i, "source": s}
+                                  for i, s in todo],
+                        "cell_timeout": self.limits.cell_timeout})
+            current = last_done = None
+            timeout = self.limits.startup_timeout
+            while True:
+                left = budget_end - time.monotonic()
+                message = self._receive(max(0.1, min(timeout, left)))
+                if message is None:
+                    break
+                event = message.get("event")
+                if event == "cell_start":
+                    current = message.get("index")
+                    timeout = self.limits.cell_timeout + 5
+                elif event == "cell_done":
+                    # a restart runs cells again: keep the first report
+                    self.reports.setdefault(message.get("index"), message)
+                    last_done, current = message.get("index"), None
+                elif event == "ready":
+                    return self
+            # the process died or hung
+            reason = self._exit_reason()
+            stderr = self._stderr_tail()
+            self._kill()
+            culprit = current if current is not None else last_done
+            if culprit is None:
+                raise SandboxError(
+                    f"the grading process did not start: {reason}: "
+                    f"{stderr}")
+            self.skip.add(culprit)
+            hung = "stopped answering" in reason
+            self.reports[culprit] = {
+                "index": culprit,
+                "status": "timeout" if hung else "crashed",
+                "error": {"type": "Timeout" if hung else "Crash",
+                          "message": reason},
+                "outputs": []}
+            self.restarts += 1
+            if (self.restarts > self.limits.max_restarts
+                    or time.monotonic() > budget_end):
+                raise SandboxError(
+                    "your notebook could not be run to the end: " + reason)
+
+    def _stderr_tail(self):
+        try:
+            with open(os.path.join(self._dir or "", "stderr"), "rb") as f:
+                return f.read()[-500:].decode(errors="replace")
+        except OSError:
+            return ""
+
+    def _ensure_running(self):
+        if self.proc is None or self.proc.poll() is not None:
+            if self.restarts >= self.limits.max_restarts:
+                raise LearnerCrash(
+                    "not run: your notebook's process had to be restarted "
+                    "too often")
+            self.restarts += 1
+            self.start()
+
+    # -- calls ---------------------------------------------------------------
+    def describe(self, names):
+        """``{name: kind}`` and values: what the learner's notebook defines
+        under each name (``function``, ``value`` or ``missing``)."""
+        self._ensure_running()
+        self._send({"op": "describe", "names": list(names)})
+        reply = self._receive(self.limits.call_timeout + 5)
+        if reply is None or "names" not in reply:
+            reason = self._exit_reason()
+            self._kill()
+            raise LearnerCrash(f"looking up names failed: {reason}")
+        out = {}
+        for name, info in reply["names"].items():
+            if info.get("kind") == "value":
+                out[name] = ("value", codec.decode(info.get("value"),
+                                                   self._remote))
+            else:
+                out[name] = (info.get("kind"), None)
+        return out
+
+    def _remote(self, handle, type_name):
+        return codec.Remote(handle, type_name)
+
+    def _keep(self, value):
+        if callable(value) and not isinstance(value, RemoteFunction):
+            self._callbacks.append(value)
+            return codec.Callback(len(self._callbacks) - 1)
+        raise TypeError(f"cannot send a {type(value).__name__} to the "
+                        "learner's code")
+
+    def call(self, name, args, kwargs):
+        """Call the learner's function ``name`` (or a kept handle)."""
+        self._ensure_running()
+        self._send({"op": "call", "name": name,
+                    "args": codec.encode(list(args), self._keep),
+                    "kwargs": codec.encode(dict(kwargs), self._keep),
+                    "timeout": self.limits.call_timeout})
+        label = name if isinstance(name, str) else "the function"
+        while True:
+            reply = self._receive(self.limits.call_timeout + 5)
+            if reply is None:
+                reason = self._exit_reason()
+                self._kill()
+                if "stopped answering" in reason:
+                    exc = LearnerTimeout(
+                        f"{label} did not return within "
+                        f"{self.limits.call_timeout:g} s and ignored the "
+                        "time limit: an endless loop?")
+                else:
+                    exc = LearnerCrash(f"calling {label} ended the Python "
+                                       f"process: {reason}")
+                exc.function = label
+                raise exc
+            if reply.get("event") == "callback":
+                self._answer_callback(reply)
+                continue
+            break
+        try:
+            self._reemit(reply.get("warnings") or [])
+            if reply.get("timeout"):
+                exc = LearnerTimeout(
+                    f"{label} did not return within "
+                    f"{self.limits.call_timeout:g} s: an endless loop?")
+                exc.function = label
+                raise exc
+            if not reply.get("ok"):
+                raise _learner_exception(label, reply.get("error") or {})
+            result = codec.decode(reply.get("result"), self._remote)
+            after = codec.decode(reply.get("args_after"), self._remote)
+            kw_after = codec.decode(reply.get("kwargs_after"), self._remote)
+        except ValueError as exc:
+            raise LearnerCrash(f"{label} returned data that could not be "
+                               f"read: {exc}") from None
+        for old, new in zip(args, after):
+            _write_back(old, new)
+        for key, old in kwargs.items():
+            if key in kw_after:
+                _write_back(old, kw_after[key])
+        return result
+
+    def _answer_callback(self, request):
+        try:
+            fn = self._callbacks[int(request["id"])]
+            args = codec.decode(request.get("args"), self._remote)
+            kwargs = codec.decode(request.get("kwargs"), self._remote)
+            result = fn(*args, **kwargs)
+            reply = {"ok": True, "result": codec.encode(result, self._keep)}
+        except Exception as exc:
+            reply = {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
+        self._send(reply)
+
+    @staticmethod
+    def _reemit(caught):
+        import builtins
+        for name, message in caught[:20]:
+            category = getattr(builtins, str(name), None)
+            if not (isinstance(category, type)
+                    and issubclass(category, Warning)):
+                category = UserWarning
+            warnings.warn_explicit(str(message), category,
+                                   "<your notebook>", 0)
+
+
+def _write_back(old, new):
+    """Make ``old`` look as the learner's function left its copy."""
+    if isinstance(old, np.ndarray):
+        if (isinstance(new, np.ndarray) and new.shape == old.shape
+                and old.flags.writeable):
+            if not np.array_equal(old, new, equal_nan=True):
+                old[...] = new
+        elif old.flags.writeable and old.dtype.kind == "f":
+            # shape or type changed in place: make the change visible
+            old[...] = np.nan
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) == len(new):
+            for i, (a, b) in enumerate(zip(old, new)):
+                if isinstance(a, (np.ndarray, list, dict)):
+                    _write_back(a, b)
+                else:
+                    old[i] = b
+        else:
+            old[:] = new
+    elif isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old):
+            if key not in new:
+                del old[key]
+        for key, value in new.items():
+            if key in old and isinstance(old[key],
+                                         (np.ndarray, list, dict)):
+                _write_back(old[key], value)
+            else:
+                old[key] = value
+    elif isinstance(old, tuple) and isinstance(new, tuple):
+        for a, b in zip(old, new):
+            _write_back(a, b)
+
+
+class RemoteFunction:
+    """A learner's function, called in the sandbox, usable as if local."""
+
+    def __init__(self, sandbox, name):
+        self._sandbox = sandbox
+        self.__name__ = name
+        self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._sandbox.call(self.__name__, args, kwargs)
+
+    def __repr__(self):
+        return f"<your function {self.__name__}>"

@@ -1,0 +1,230 @@
+"""Checks that explain themselves: the building blocks of every test cell.
+
+The same functions run in two places.
+In a learner's notebook they give instant feedback on the learner's own
+functions.
+In the grader they run in a trusted process, where the learner's functions
+are stand-ins that execute in a sandbox and hand back plain numbers
+(see ``autograder.sandbox``); a learner's code can neither see nor patch them.
+
+Every failure raises :class:`CheckFailed` with a sentence a learner can act
+on: what was called, what was expected, what came back.
+Used by every lesson's test cells.
+"""
+
+import copy
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "CheckFailed",
+    "assert_close",
+    "assert_no_warnings",
+    "assert_unchanged",
+    "describe",
+    "earlier_exercise",
+    "grading_rng",
+]
+
+#: Seed of :func:`grading_rng`; the grader sets it per submission and test.
+GRADING_SEED = 0
+
+
+class CheckFailed(AssertionError):
+    """A test found a mistake; the message says which and what to do."""
+
+
+def grading_rng():
+    """Random inputs for a test: fixed in a notebook, fresh per submission
+    in the grader (so answers cannot be typed in for known inputs)."""
+    return np.random.default_rng(GRADING_SEED)
+
+
+def describe(value):
+    """A short phrase for a value's type and shape, for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        return f"the boolean {value}"
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"a 0-d array ({value.dtype})"
+        return f"an array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, (int, float, np.number)):
+        return f"the number {_fmt(value)}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(map(str, value))}"
+    return f"a {type(value).__name__} object"
+
+
+def _fmt(x):
+    try:
+        return f"{float(x):.6g}"
+    except (TypeError, ValueError, OverflowError):
+        return repr(x)
+
+
+def _as_float_array(got, what, expected_shape):
+    """Turn a returned value into a float array, or fail saying why not."""
+    scalar_expected = expected_shape == ()
+    if got is None:
+        raise CheckFailed(
+            f"{what} returned None: did you forget the `return`?")
+    if isinstance(got, (bool, np.bool_)):
+        raise CheckFailed(f"{what} returned {describe(got)}, not a number.")
+    if isinstance(got, (int, float, np.integer, np.floating)):
+        if not scalar_expected:
+            raise CheckFailed(
+                f"{what} returned {describe(got)}, but the input had shape "
+                f"{expected_shape}: return an array of shape "
+                f"{expected_shape}, one value per element.")
+        return np.asarray(float(got))
+    if isinstance(got, np.ndarray):
+        if got.dtype.kind not in "iuf":
+            raise CheckFailed(
+                f"{what} returned {describe(got)}; expected real numbers "
+                "(float64).")
+        if got.shape != expected_shape:
+            if scalar_expected:
+                hint = ("a float or an array of shape (): "
+                        "a scalar input gives a scalar output")
+            elif got.shape == expected_shape[::-1]:
+                hint = "it looks transposed"
+            elif got.size == int(np.prod(expected_shape)):
+                hint = ("same number of values, wrong shape: an extra or "
+                        "missing axis (for example (n, 1) against (n,))?")
+            else:
+                hint = "check which axis you sum or multiply over"
+            raise CheckFailed(
+                f"{what} returned shape {got.shape}, expected shape "
+                f"{expected_shape}: {hint}.")
+        return got.astype(float)
+    if isinstance(got, (list, tuple)):
+        raise CheckFailed(
+            f"{what} returned {describe(got)}; expected "
+            + ("a number." if scalar_expected else
+               f"a NumPy array of shape {expected_shape}."))
+    raise CheckFailed(
+        f"{what} returned {describe(got)}; expected "
+        + ("a number." if scalar_expected else
+           f"a NumPy array of shape {expected_shape}."))
+
+
+def assert_close(got, expected, what, *, rtol=1e-7, atol=1e-12,
+                 hints=None, note=""):
+    """Check that ``got`` equals ``expected`` to a tolerance.
+
+    ``what`` names the call, as in ``"sigmoid(z) for z of shape (3,)"``.
+    A scalar is expected when ``expected`` is a scalar: then a Python float,
+    a NumPy scalar and an array of shape () are all accepted.
+    ``hints`` maps a diagnosis to the value a typical mistake would give,
+    e.g. ``{"a sign error in the exponent?": 1 - expected}``; a matching
+    diagnosis is added to the message.
+    ``note`` is appended to any failure (see :func:`earlier_exercise`).
+    """
+    expected = np.asarray(expected, dtype=float)
+    try:
+        arr = _as_float_array(got, what, expected.shape)
+        bad_nan = ~np.isfinite(arr) & np.isfinite(expected)
+        if bad_nan.any():
+            idx = _first(bad_nan)
+            raise CheckFailed(
+                f"{what} gave {_fmt(arr[idx])} at index {idx} where "
+                f"{_fmt(expected[idx])} was expected: an overflow or a "
+                "division by zero? Look at how large inputs are handled.")
+        close = np.isclose(arr, expected, rtol=rtol, atol=atol)
+        if not close.all():
+            idx = _first(~close)
+            where = f" at index {idx}" if expected.ndim else ""
+            diff = np.abs(arr - expected)
+            diff = np.where(np.isfinite(diff), diff, np.inf)
+            msg = (f"{what} is wrong{where}: expected {_fmt(expected[idx])},"
+                   f" got {_fmt(arr[idx])}")
+            if expected.ndim:
+                msg += (f" ({int((~close).sum())} of {close.size} values "
+                        f"differ, largest difference {_fmt(diff.max())})")
+            msg += "."
+            for diagnosis, value in (hints or {}).items():
+                value = np.asarray(value, dtype=float)
+                if value.shape == arr.shape and np.allclose(
+                        arr, value, rtol=rtol, atol=atol):
+                    msg += f" Your values match {diagnosis}"
+                    break
+            raise CheckFailed(msg)
+    except CheckFailed as exc:
+        if note:
+            raise CheckFailed(f"{exc} {note}") from None
+        raise
+
+
+def _first(mask):
+    """Index of the first True element, as a tuple (or () for 0-d)."""
+    if mask.ndim == 0:
+        return ()
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def assert_no_warnings(call, what):
+    """Call ``call()`` and fail if it emits a warning (overflow in ``exp``,
+    division by zero, ...); return its result."""
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("always")
+        result = call()
+    for w in caught:
+        if issubclass(w.category, (RuntimeWarning, UserWarning)):
+            raise CheckFailed(
+                f"{what} emitted {w.category.__name__}: "
+                f"\"{w.message}\". A numerically stable version never "
+                "evaluates a huge intermediate value (for example exp of a "
+                "large positive number), even in a branch whose result is "
+                "thrown away, as np.where does.")
+    return result
+
+
+def _same(a, b):
+    """Exact equality of nested inputs (arrays, lists, dicts, numbers)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+                and a.shape == b.shape and a.dtype == b.dtype
+                and np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(_same(x, y) for x, y in zip(a, b)))
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+def assert_unchanged(fn, *args, what, **kwargs):
+    """Call ``fn(*args, **kwargs)`` and fail if it changed any argument in
+    place; return its result."""
+    before = copy.deepcopy((args, kwargs))
+    result = fn(*args, **kwargs)
+    names = [f"argument {i + 1}" for i in range(len(args))] + [
+        f"argument {k}" for k in kwargs]
+    for name, old, new in zip(names, [*before[0], *before[1].values()],
+                              [*args, *kwargs.values()]):
+        if not _same(old, new):
+            raise CheckFailed(
+                f"{what} changed its {name} in place. A graded function "
+                "must not modify its inputs: work on a copy or build a new "
+                "array (for example `z = -z` instead of `z *= -1`).")
+    return result
+
+
+def earlier_exercise(name, check):
+    """Run ``check()``, a test of an earlier exercise ``name``.
+
+    Return ``""`` when it passes, or a sentence that blames ``name`` when it
+    fails, to pass as ``note=`` to a later check that depends on it.
+    """
+    try:
+        check()
+    except Exception:  # any failure of the earlier exercise
+        return (f"This exercise calls your `{name}`, which fails its own "
+                f"test: fix `{name}` first, then run this test again.")
+    return ""
