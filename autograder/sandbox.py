@@ -464,20 +464,20 @@ class Sandbox:
                 self._answer_callback(reply)
                 continue
             break
+        self._reemit(reply.get("warnings") or [])
+        if reply.get("timeout"):
+            exc = LearnerTimeout(
+                f"{label} did not return within "
+                f"{self.limits.call_timeout:g} s: an endless loop?")
+            exc.function = label
+            raise exc
+        if not reply.get("ok"):
+            raise _learner_exception(label, reply.get("error") or {})
         try:
-            self._reemit(reply.get("warnings") or [])
-            if reply.get("timeout"):
-                exc = LearnerTimeout(
-                    f"{label} did not return within "
-                    f"{self.limits.call_timeout:g} s: an endless loop?")
-                exc.function = label
-                raise exc
-            if not reply.get("ok"):
-                raise _learner_exception(label, reply.get("error") or {})
             result = codec.decode(reply.get("result"), self._remote)
             after = codec.decode(reply.get("args_after"), self._remote)
             kw_after = codec.decode(reply.get("kwargs_after"), self._remote)
-        except ValueError as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise LearnerCrash(f"{label} returned data that could not be "
                                f"read: {exc}") from None
         for old, new in zip(args, after):

@@ -98,9 +98,10 @@ def _as_float_array(got, what, expected_shape):
                         "missing axis (for example (n, 1) against (n,))?")
             else:
                 hint = "check which axis you sum or multiply over"
+            end = "" if hint.endswith("?") else "."
             raise CheckFailed(
                 f"{what} returned shape {got.shape}, expected shape "
-                f"{expected_shape}: {hint}.")
+                f"{expected_shape}: {hint}{end}")
         return got.astype(float)
     if isinstance(got, (list, tuple)):
         raise CheckFailed(
