@@ -27,6 +27,11 @@ MAX_TEXT = 20_000
 MAX_DISPLAYS = 8
 
 
+#: Where library code lives: frames there are not the learner's.
+_LIBRARY_PATHS = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix,
+                        os.path.dirname(os.path.abspath(__file__))})
+
+
 class Timeout(BaseException):
     """Raised by the alarm when a cell or call runs past its time."""
 
@@ -282,9 +287,11 @@ class Server:
         except BaseException as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
             info = _error_info(exc)
-            tb = traceback.extract_tb(exc.__traceback__)
+            # the learner's own lines, not NumPy's or this file's
+            tb = [f for f in traceback.extract_tb(exc.__traceback__)[1:]
+                  if not f.filename.startswith(_LIBRARY_PATHS)]
             info["where"] = [[f.lineno, (f.line or "")[:200]]
-                             for f in tb[1:][-3:]]
+                             for f in tb[-3:]]
             reply = {"ok": False, "error": info}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
