@@ -288,19 +288,28 @@ def run_test(test, sandbox, lesson, code_digest, cell_errors):
 
 def _cell_errors(sandbox):
     """One phrase per learner cell that failed, in notebook order."""
+    sources = dict(sandbox.cells)
     out = []
     for index in sorted(sandbox.reports):
         report = sandbox.reports[index]
         status = report.get("status")
         error = report.get("error") or {}
+        first = next((line.strip() for line in
+                      sources.get(index, "").splitlines() if line.strip()),
+                     "")
+        name = f"cell {index + 1}" + (
+            f" (`{first[:40]}{'…' if len(first) > 40 else ''}`)"
+            if first else "")
         if status == "error":
-            out.append(f"cell {index + 1} raised {error.get('type')}: "
-                       f"{str(error.get('message'))[:200]}")
+            message = str(error.get("message") or "")[:200]
+            if error.get("type") == "NotImplementedError":
+                message = "an exercise it uses is not written yet"
+            out.append(f"{name} raised {error.get('type')}"
+                       + (f": {message}" if message else ""))
         elif status == "timeout":
-            out.append(f"cell {index + 1} did not finish in time and was "
-                       "skipped")
+            out.append(f"{name} did not finish in time and was skipped")
         elif status == "crashed":
-            out.append(f"cell {index + 1} ended the Python process "
+            out.append(f"{name} ended the Python process "
                        f"({error.get('message')}) and was skipped")
     return out
 
