@@ -35,6 +35,8 @@ import numpy as np
 from autograder import codec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The files of this package that run inside the sandbox.
+RUNNER_FILES = ("__init__.py", "codec.py", "runner.py")
 
 
 @dataclass
@@ -185,7 +187,6 @@ class Sandbox:
             sys.prefix, sys.base_prefix, sys.exec_prefix,
             os.path.dirname(os.path.realpath(sys.executable)))}
         import coursetools
-        readable.add(str(PACKAGE_DIR))
         readable.update(os.path.realpath(p) for p in coursetools.__path__)
         readable.update(os.path.realpath(p)
                         for p in self.limits.extra_ro_binds)
@@ -195,6 +196,11 @@ class Sandbox:
             # keep the unresolved venv path working too
         if os.path.realpath(sys.prefix) != sys.prefix:
             argv += ["--ro-bind", sys.prefix, sys.prefix]
+        # of the grader, only what the runner imports: the tests' oracles
+        # and the grading code stay out of the learner's reach
+        for name in RUNNER_FILES:
+            path = str(PACKAGE_DIR / name)
+            argv += ["--ro-bind", path, path]
         argv += ["--bind", scratch, scratch, "--chdir", scratch,
                  "--remount-ro", "/"]
         return argv + ["--"] + python

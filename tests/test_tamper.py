@@ -292,8 +292,10 @@ def test_no_access_outside_scratch(full_marks, tmp_path):
                str(ROOT / "solutions" / f"{LESSON}.ipynb"),
                "/etc/shadow", "/root/.bash_history"]
     # public code the sandbox runs: readable, never writable
-    code_files = [str(ROOT / "autograder" / "grading.py"),
+    code_files = [str(ROOT / "autograder" / "runner.py"),
                   str(ROOT / "coursetools" / "checks.py")]
+    # the grader's own code is not even visible
+    secrets.append(str(ROOT / "autograder" / "grading.py"))
     code = f"""
 import os, socket
 report = []
