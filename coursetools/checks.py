@@ -20,11 +20,13 @@ import numpy as np
 __all__ = [
     "CheckFailed",
     "assert_close",
+    "assert_gradient_close",
     "assert_no_warnings",
     "assert_unchanged",
     "describe",
     "earlier_exercise",
     "grading_rng",
+    "relative_error",
 ]
 
 #: Seed of :func:`grading_rng`; the grader sets it per submission and test.
@@ -229,3 +231,74 @@ def earlier_exercise(name, check):
         return (f"This exercise calls your `{name}`, which fails its own "
                 f"test: fix `{name}` first, then run this test again.")
     return ""
+
+
+def relative_error(a, b):
+    """Largest elementwise |a − b| / max(1e-12, |a| + |b|)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-12,
+                                                   np.abs(a) + np.abs(b)),
+                        initial=0.0))
+
+
+def _gradient_diagnosis(got, expected, n=None):
+    """A guess at what went wrong, from how ``got`` relates to
+    ``expected``."""
+    if got.shape == expected.shape and relative_error(got, -expected) < 1e-6:
+        return "it has the opposite sign: a sign error?"
+    if (got.shape == expected.shape[::-1] and got.ndim == 2
+            and relative_error(got.T, expected) < 1e-6):
+        return "it is transposed."
+    mask = np.abs(expected) > 1e-8
+    if got.shape == expected.shape and mask.any():
+        ratio = got[mask] / expected[mask]
+        k = float(np.median(ratio))
+        if np.isfinite(k) and k != 0 and np.allclose(ratio, k, rtol=1e-4):
+            names = {2.0: "2", 0.5: "1/2"}
+            if n:
+                names.update({float(n): "n (the number of samples)",
+                              1.0 / n: "1/n (the number of samples)",
+                              2.0 * n: "2n", 1.0 / (2 * n): "1/(2n)"})
+            for value, name in names.items():
+                if abs(k - value) <= 1e-4 * abs(value):
+                    return f"it is off by a factor of about {name}."
+            return f"it is off by a constant factor of about {k:.4g}."
+    return ""
+
+
+def assert_gradient_close(got, expected, what, *, tol=1e-6, n=None,
+                          note=""):
+    """Check a gradient against a numerical one by relative error.
+
+    ``expected`` is the gradient the checker trusts (for example central
+    differences of its own loss); the check passes when the relative error
+    is at most ``tol``.
+    Elements whose true gradient is about zero are compared on the scale of
+    the whole gradient, so rounding noise there cannot fail a right answer.
+    ``n``, the number of samples, helps name a missing or extra 1/n.
+    Used by the lessons' gradient tests from 03-chain-rule on.
+    """
+    expected = np.asarray(expected, dtype=float)
+    try:
+        arr = _as_float_array(got, what, expected.shape)
+        if not np.all(np.isfinite(arr)):
+            raise CheckFailed(f"{what} contains nan or inf.")
+        scale = np.abs(arr) + np.abs(expected)
+        floor = max(1e-12, 1e-6 * float(np.max(np.abs(expected),
+                                               initial=0.0)))
+        errors = np.abs(arr - expected) / np.maximum(scale, floor)
+        err = float(np.max(errors, initial=0.0))
+        if err > tol:
+            idx = _first(errors == err)
+            where = f" at index {idx}" if expected.ndim else ""
+            diagnosis = _gradient_diagnosis(arr, expected, n)
+            raise CheckFailed(
+                f"{what} is wrong{where}: expected {_fmt(expected[idx])}, "
+                f"got {_fmt(arr[idx])} (relative error {err:.2g}, should "
+                f"be below {tol:g})."
+                + (f" Compared with the numerical gradient, {diagnosis}"
+                   if diagnosis else ""))
+    except CheckFailed as exc:
+        if note:
+            raise CheckFailed(f"{exc} {note}") from None
+        raise
