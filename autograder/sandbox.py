@@ -35,6 +35,8 @@ import numpy as np
 from autograder import codec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The sandbox's working directory, a size-limited tmpfs (under bubblewrap).
+SCRATCH = "/scratch"
 #: The files of this package that run inside the sandbox.
 RUNNER_FILES = ("__init__.py", "codec.py", "runner.py")
 
@@ -50,6 +52,7 @@ class Limits:
     memory_bytes: int = 3 * 2**30    # address space
     cpu_seconds: int = 900
     file_bytes: int = 64 * 2**20     # largest file the sandbox may write
+    scratch_bytes: int = 256 * 2**20  # all files the sandbox may write
     max_message: int = 256 * 2**20   # largest reply accepted
     max_restarts: int = 3
     extra_ro_binds: list = field(default_factory=list)
@@ -172,10 +175,11 @@ class Sandbox:
                   str(cmd_fd), str(res_fd)]
         if self.isolation == "none":
             return python
+        # No writable /tmp: the only writable place is the scratch tmpfs,
+        # bounded in size, which vanishes with the sandbox.
         argv = [bwrap_path(), "--die-with-parent", "--new-session",
                 "--unshare-all", "--cap-drop", "ALL",
-                "--proc", "/proc", "--dev", "/dev",
-                "--size", str(self.limits.file_bytes), "--tmpfs", "/tmp"]
+                "--proc", "/proc", "--dev", "/dev"]
         for top in ("/bin", "/lib", "/lib64", "/sbin", "/usr"):
             if os.path.islink(top):
                 argv += ["--symlink", os.readlink(top), top]
@@ -201,14 +205,19 @@ class Sandbox:
         for name in RUNNER_FILES:
             path = str(PACKAGE_DIR / name)
             argv += ["--ro-bind", path, path]
-        argv += ["--bind", scratch, scratch, "--chdir", scratch,
-                 "--remount-ro", "/"]
+        argv += ["--size", str(self.limits.scratch_bytes),
+                 "--tmpfs", SCRATCH, "--dir", f"{SCRATCH}/tmp"]
+        for f in _mpl_cache():
+            dest = f"{SCRATCH}/.matplotlib/{os.path.basename(f)}"
+            argv += ["--ro-bind", f, dest]
+        argv += ["--chdir", SCRATCH, "--remount-ro", "/"]
         return argv + ["--"] + python
 
     def _env(self, scratch):
         env = {
             "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin",
-            "HOME": scratch, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+            "HOME": scratch, "TMPDIR": os.path.join(scratch, "tmp"),
+            "LANG": "C.UTF-8",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "MPLCONFIGDIR": os.path.join(scratch, ".matplotlib"),
             "IPYTHONDIR": os.path.join(scratch, ".ipython"),
@@ -235,17 +244,22 @@ class Sandbox:
     def _spawn(self):
         self._kill()
         self._dir = tempfile.mkdtemp(prefix="grade-")
-        scratch = os.path.join(self._dir, "scratch")
-        os.makedirs(os.path.join(scratch, ".matplotlib"))
-        for f in _mpl_cache():
-            shutil.copy(f, os.path.join(scratch, ".matplotlib"))
+        if self.isolation == "bwrap":
+            scratch = SCRATCH
+        else:
+            scratch = os.path.join(self._dir, "scratch")
+            os.makedirs(os.path.join(scratch, "tmp"))
+            os.makedirs(os.path.join(scratch, ".matplotlib"))
+            for f in _mpl_cache():
+                shutil.copy(f, os.path.join(scratch, ".matplotlib"))
         self._stderr = open(os.path.join(self._dir, "stderr"), "w+b")
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
         try:
             self.proc = subprocess.Popen(
                 self._argv(scratch, cmd_r, res_w), env=self._env(scratch),
-                cwd=scratch, stdin=subprocess.DEVNULL,
+                cwd=self._dir if scratch == SCRATCH else scratch,
+                stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=self._stderr,
                 pass_fds=(cmd_r, res_w), start_new_session=True,
                 preexec_fn=self._limit)

@@ -29,9 +29,7 @@ def sigmoid(z):
     return 1 / (1 + np.exp(z))   # sign error
 """
 
-pytestmark = pytest.mark.skipif(
-    not sandbox.isolation_available() and not os.environ.get("CI"),
-    reason="bubblewrap (Debian package bubblewrap) is not installed")
+pytestmark = pytest.mark.usefixtures("bwrap_executable")
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +246,26 @@ def sigmoid(z):
     assert report.score < full_marks
     honest = submission(LESSON, extra=[(None, "x = bytearray(8 * 2**30)")])
     assert grade(honest, LESSON, isolation="bwrap").score == full_marks
+
+
+def test_file_flood(full_marks):
+    """Writing files fills the sandbox's small scratch space, not the disk."""
+    nb = submission(LESSON, extra=[(None, """
+import os
+written = 0
+try:
+    for i in range(10**6):
+        with open(f"junk{i}", "wb") as f:
+            f.write(b"x" * 2**20)
+        written += 1
+except OSError as exc:
+    print("stopped after", written, "MiB:", exc.strerror)
+""")])
+    report = grade(nb, LESSON, isolation="bwrap")
+    assert report.score == full_marks
+    printed = " ".join(o.get("text", "") for run in report.cells.values()
+                       for o in run.get("outputs", []))
+    assert "stopped after" in printed and "No space left" in printed
 
 
 def test_output_flood(full_marks):
