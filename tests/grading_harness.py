@@ -135,3 +135,32 @@ def check_variant(lesson, variant):
             f"{variant.name!r}: messages do not say /{variant.says}/:\n"
             f"{detail}")
     return report
+
+
+def lesson_tests(lesson, wrong, right):
+    """The three proofs every lesson's grader module runs: each wrong
+    variant loses points, each right one gets full marks, the blank lesson
+    scores 0 saying what is not written.
+
+    Use in ``tests/test_grader_NN.py`` as
+    ``test_wrong, test_right, test_blank = lesson_tests(LESSON, WRONG,
+    RIGHT)``.
+    """
+    import pytest
+
+    @pytest.mark.parametrize("variant", wrong, ids=str)
+    def test_wrong_answer_loses_points(variant):
+        check_variant(lesson, variant)
+
+    @pytest.mark.parametrize("variant", right, ids=str)
+    def test_right_answer_gets_full_marks(variant):
+        check_variant(lesson, variant)
+
+    def test_blank_lesson_scores_zero():
+        report = grade(learner_notebook(lesson), lesson)
+        assert report.score == 0
+        assert all("not written yet" in t.message for t in report.tests), [
+            t.message for t in report.tests]
+
+    return (test_wrong_answer_loses_points,
+            test_right_answer_gets_full_marks, test_blank_lesson_scores_zero)

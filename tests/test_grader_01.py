@@ -5,8 +5,7 @@ neuron's forward pass; right variants are the many ways to be correct that
 naive tests wrongly reject.
 """
 
-import pytest
-from grading_harness import Variant, check_variant
+from grading_harness import Variant, lesson_tests
 
 LESSON = "01-sigmoid-neuron"
 VALUES, STABLE, NEURON = ("test_sigmoid_values", "test_sigmoid_stable",
@@ -149,20 +148,5 @@ RIGHT = [
 ]
 
 
-@pytest.mark.parametrize("variant", WRONG, ids=str)
-def test_wrong_answer_loses_points(variant):
-    check_variant(LESSON, variant)
-
-
-@pytest.mark.parametrize("variant", RIGHT, ids=str)
-def test_right_answer_gets_full_marks(variant):
-    check_variant(LESSON, variant)
-
-
-def test_blank_lesson_scores_zero():
-    from grading_harness import grade, learner_notebook
-
-    report = grade(learner_notebook(LESSON), LESSON)
-    assert report.score == 0
-    assert all("not written yet" in t.message for t in report.tests), [
-        t.message for t in report.tests]
+(test_wrong_answer_loses_points, test_right_answer_gets_full_marks,
+ test_blank_lesson_scores_zero) = lesson_tests(LESSON, WRONG, RIGHT)
