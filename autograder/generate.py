@@ -63,19 +63,22 @@ def release(solutions=grading.SOLUTIONS):
     return out
 
 
-def main(check=False):
-    released = release()
+def main(check=False, lessons=LESSONS, solutions=grading.SOLUTIONS,
+         released=None):
+    """Write (or with ``check`` compare) ``lessons/``; the exit status."""
+    if released is None:
+        released = release(solutions)
     stale = []
     for lesson, text in released.items():
-        path = LESSONS / f"{lesson}.ipynb"
+        path = lessons / f"{lesson}.ipynb"
         if path.exists() and path.read_text() == text:
             continue
         stale.append(path.name)
         if not check:
-            LESSONS.mkdir(exist_ok=True)
+            lessons.mkdir(exist_ok=True)
             path.write_text(text)
             print(f"wrote lessons/{path.name}")
-    extra = sorted(p.name for p in LESSONS.glob("*.ipynb")
+    extra = sorted(p.name for p in lessons.glob("*.ipynb")
                    if p.stem not in released)
     if check:
         if stale or extra:
