@@ -29,7 +29,7 @@ FIRST_LESSON = "lessons/01-sigmoid-neuron.ipynb"
 WORK = ROOT / "work"  # the learner's own copies of the lessons
 
 # conda-forge names that PyPI spells differently
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "dask-core": "dask"}
 # conda packages that are not pip packages
 NOT_FROM_PIP = {"python", "pip"}
 

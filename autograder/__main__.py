@@ -37,6 +37,17 @@ def _course(args):
     return course.init(args.directory)
 
 
+def _autograde(args):
+    from autograder import cohort
+
+    summary = cohort.run(args.course, lessons=args.lesson or None,
+                         students=args.student or None,
+                         workers=args.workers, scheduler=args.scheduler,
+                         force=args.force, progress=not args.quiet)
+    print(summary.text())
+    return 1 if summary.failed else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m autograder",
@@ -55,6 +66,25 @@ def main(argv=None):
     p = sub.add_parser("course", help="create an nbgrader course directory")
     p.add_argument("directory")
     p.set_defaults(run=_course)
+    p = sub.add_parser(
+        "autograde", help="grade every submission of a course directory, "
+        "in parallel, with nbgrader's gradebook")
+    p.add_argument("course", nargs="?", default=".",
+                   help="the nbgrader course directory (default: here)")
+    p.add_argument("--lesson", action="append",
+                   help="only this lesson (repeatable)")
+    p.add_argument("--student", action="append",
+                   help="only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None,
+                   help="address of a Dask scheduler, e.g. "
+                   "tcp://10.0.0.5:8786, to grade on its workers")
+    p.add_argument("--force", action="store_true",
+                   help="grade again even what is already graded")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar")
+    p.set_defaults(run=_autograde)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -180,16 +180,23 @@ def _docstring(source):
     return (doc or "").splitlines()[0] if doc else ""
 
 
-def learner_cells(nb, test_ids):
+def learner_cells(nb, source_nb):
     """``(index, source)`` of the code cells to run in the sandbox: every
-    code cell except the lesson's test cells."""
+    code cell except the lesson's test cells, with cells that are locked in
+    the instructor's notebook run as it has them (as nbgrader's
+    ``OverwriteCells`` does), so an edited given cell changes nothing."""
+    locked = {_meta(c).get("grade_id"): c.source for c in source_nb.cells
+              if c.get("cell_type") == "code" and _meta(c).get("locked")
+              and not is_test_cell(c) and _meta(c).get("grade_id")}
+    tests = {t.id for t in test_cells(source_nb)}
     cells = []
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
-        if is_test_cell(cell) and _meta(cell).get("grade_id") in test_ids:
+        grade_id = _meta(cell).get("grade_id")
+        if is_test_cell(cell) and grade_id in tests:
             continue
-        cells.append((index, cell.source))
+        cells.append((index, locked.get(grade_id, cell.source)))
     return cells
 
 
@@ -319,7 +326,7 @@ def grade(nb, lesson, source_nb=None, limits=None, isolation="auto"):
     if source_nb is None:
         source_nb = nbformat.read(lessons()[lesson], 4)
     tests = test_cells(source_nb)
-    cells = learner_cells(nb, {t.id for t in tests})
+    cells = learner_cells(nb, source_nb)
     digest = hashlib.sha256(
         "\0".join(s for _, s in cells).encode()).hexdigest()
     box = sb.Sandbox(cells, limits=limits, isolation=isolation)
