@@ -40,3 +40,33 @@ def bce(y_hat, y, eps=1e-12):
     p = np.clip(np.asarray(y_hat, dtype=float), eps, 1 - eps)
     y = np.asarray(y, dtype=float)
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log1p(-p))))
+
+
+def neuron_gradient_descent(X, y, lr, epochs, loss="bce"):
+    """Full-batch gradient descent of one sigmoid neuron from w = 0, b = 0.
+
+    Returns ``(w, b, history)``: the final weights, the final bias and the
+    ``epochs + 1`` mean losses, the first at the start, then one after each
+    update. The gradient is written out per sample, through the logit z:
+    ∂bce/∂z = (σ(z) − y)/n, ∂mse/∂z = 2(σ(z) − y)σ(z)(1 − σ(z))/n.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = X.shape[0]
+    w, b = np.zeros(X.shape[1]), 0.0
+    losses = {"bce": bce, "mse": mse}
+
+    def mean_loss(w, b):
+        return losses[loss](sigmoid(np.einsum("ij,j->i", X, w) + b), y)
+
+    history = [mean_loss(w, b)]
+    for _ in range(int(epochs)):
+        p = sigmoid(np.einsum("ij,j->i", X, w) + b)
+        if loss == "bce":
+            dz = (p - y) / n
+        else:
+            dz = 2.0 * (p - y) * p * (1.0 - p) / n
+        w = w - lr * np.einsum("i,ij->j", dz, X)
+        b = b - lr * float(np.sum(dz))
+        history.append(mean_loss(w, b))
+    return w, b, np.array(history)

@@ -302,3 +302,86 @@ def assert_gradient_close(got, expected, what, *, tol=1e-6, n=None,
         if note:
             raise CheckFailed(f"{exc} {note}") from None
         raise
+
+
+def assert_gradients_close(got, expected, what, *, tol=1e-6, atol=0.0,
+                           n=None, label="grads[{key!r}]", hints=None,
+                           explain=None, note=""):
+    """Check a dict of gradients key by key, and name every wrong one.
+
+    ``got`` must be a dict with exactly the keys of ``expected`` (for a
+    network, the keys of ``params``: ``grads["W1"]`` is ∂L/∂W1).
+    Each key is compared as by :func:`assert_gradient_close` (relative
+    error at most ``tol``); a failure names every wrong key with its
+    diagnosis (a sign, a transpose, a factor such as ``n``) and lists the
+    keys that are right, so a learner sees which layer to look at.
+    ``atol``: absolute differences up to ``atol`` count as agreement, for
+    the rounding noise of a numerical ``expected`` on elements near zero.
+    ``label`` formats a key for messages (``"{key}"`` for plain names).
+    ``hints`` maps a diagnosis to a dict of what a typical mistake gives for
+    some of the keys; it matches when every key it names matches.
+    ``explain(wrong_keys)`` may return a sentence on where to look.
+    Used by the gradient tests of lesson 05-multilayer-backprop.
+    """
+    try:
+        if not isinstance(got, dict):
+            raise CheckFailed(
+                f"{what} returned {describe(got)}; expected a dict with the "
+                f"keys {sorted(map(str, expected))}.")
+        if set(got) != set(expected):
+            raise CheckFailed(
+                f"{what} returned a dict with the keys "
+                f"{sorted(map(str, got))}, expected the keys "
+                f"{sorted(map(str, expected))}: one gradient for each, "
+                "under the same name as what it differentiates.")
+        right, wrong = [], []
+        for key, exp in expected.items():
+            exp = np.asarray(exp, dtype=float)
+            name = label.format(key=key)
+            try:
+                arr = _as_float_array(got[key], name, exp.shape)
+                if atol:  # within the reference's own noise: agreement
+                    exp = np.where(np.abs(arr - exp) <= atol, arr, exp)
+                assert_gradient_close(arr, exp, name, tol=tol, n=n)
+            except CheckFailed as exc:
+                wrong.append((key, str(exc)))
+            else:
+                right.append(name)
+        if not wrong:
+            return
+        count = (f"{len(wrong)} of {len(expected)} gradients are wrong"
+                 if len(wrong) > 1 else
+                 f"1 of {len(expected)} gradients is wrong")
+        msg = f"{what}: {count}. " + " ".join(m for _, m in wrong)
+        if right:
+            msg += " Right: " + ", ".join(right) + "."
+        wrong_keys = [key for key, _ in wrong]
+        for diagnosis, values in (hints or {}).items():
+            if any(k in wrong_keys for k in values) and all(
+                    _matches(got[k], v, max(atol, 1e-12))
+                    for k, v in values.items()):
+                msg += f" Your values match {diagnosis}"
+                break
+        if explain is not None:
+            advice = explain(wrong_keys)
+            if advice:
+                msg += f" {advice}"
+        raise CheckFailed(msg)
+    except CheckFailed as exc:
+        if note:
+            raise CheckFailed(f"{exc} {note}") from None
+        raise
+
+
+def _matches(got, value, atol):
+    """Whether ``got`` has ``value``'s shape and values (for hints)."""
+    value = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return arr.shape == value.shape and bool(
+        np.allclose(arr, value, rtol=1e-5, atol=atol))
+
+
+__all__ += ["assert_gradients_close"]
