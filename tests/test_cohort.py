@@ -36,13 +36,16 @@ def _env():
     return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
 
 
-def make_course(root):
-    """A course directory with lesson 01 released."""
+def make_course(root, db_url=None):
+    """A course directory with lesson 01 released (into the gradebook at
+    ``db_url``, nbgrader's SQLite file by default)."""
     subprocess.run([sys.executable, "-m", "autograder", "course",
                     str(root)], check=True, capture_output=True)
     with open(root / "nbgrader_config.py", "a") as f:  # endless loops end
         f.write("c.SandboxedGrade.cell_timeout = 4\n"
                 "c.SandboxedGrade.call_timeout = 4\n")
+        if db_url:
+            f.write(f"c.CourseDirectory.db_url = {db_url!r}\n")
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", LESSON,
                     "--force"], cwd=root, env=_env(), check=True,
                    capture_output=True)

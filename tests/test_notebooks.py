@@ -108,6 +108,7 @@ def test_running_environment_matches_environment_yml(course):
     wrong = []
     for req in course.requirements():
         name, version = req.split("==")
+        name = name.split("[")[0]  # psycopg[binary] is psycopg
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
