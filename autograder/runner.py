@@ -98,6 +98,12 @@ class BoundedText:
         return out
 
 
+def _is_widget(data):
+    """A widget's own output: meaningless without a live kernel."""
+    return any(str(k).startswith("application/vnd.jupyter.widget")
+               for k in (data or {}))
+
+
 def _make_shell():
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
@@ -110,7 +116,7 @@ def _make_shell():
         def publish(self, data, metadata=None, source=None, *,
                     transient=None, update=False, **kwargs):
             images = sum(o["output_type"] == "display_data" for o in outputs)
-            if images >= MAX_DISPLAYS:
+            if images >= MAX_DISPLAYS or _is_widget(data):
                 return
             keep = {k: v for k, v in (data or {}).items()
                     if k in ("image/png", "text/plain", "text/latex",
@@ -128,6 +134,8 @@ def _make_shell():
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
+            if _is_widget(format_dict):  # its figures were shown already
+                return
             text = format_dict.get("text/plain")
             if isinstance(text, str):
                 outputs.append({"output_type": "execute_result",
