@@ -709,6 +709,8 @@ class DescentFigure:
                         self.surface_title]
 
     def _draw_loss_axes(self):
+        from matplotlib.ticker import MaxNLocator
+
         ax = self.ax_loss
         ax.axhline(self.lowest, color=_FAINT, lw=1.0, ls="--")
         ax.text(0.99, self.lowest, f"lowest loss {self.lowest:.3f} ",
@@ -720,9 +722,15 @@ class DescentFigure:
                                ha="right", va="top", fontsize=11,
                                bbox={"boxstyle": "round,pad=0.4",
                                      "facecolor": "white"})
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss on the training set")
+        # the axis labels never change: figure texts, rendered only once
+        box = ax.get_position()
+        self.fig.text((box.x0 + box.x1) / 2, 0.015, "epoch", ha="center",
+                      va="bottom", fontsize=10)
+        self.fig.text(box.x0 - 0.052, (box.y0 + box.y1) / 2,
+                      "loss on the training set", rotation=90,
+                      ha="center", va="center", fontsize=10)
         self.loss_title = ax.set_title(" ")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
     def draw(self, lr, path, history):
         """Redraw for a path ``[(w, b), ...]`` and its losses; PNG bytes."""
@@ -739,8 +747,9 @@ class DescentFigure:
         self.path_note.set_text(
             "the path leaves the plot:\n|w| or |b| reaches "
             f"{np.abs(path).max():.3g}" if outside.any() else "")
+        steps = "1 step" if epochs == 1 else f"{epochs} steps"
         self.surface_title.set_text(
-            f"{epochs} steps of size lr = {lr:.3g} on the loss surface")
+            f"{steps} of size lr = {lr:.3g} on the loss surface")
         self.loss_line.set_data(np.arange(epochs + 1), history)
         dots = history if epochs <= 40 else history[:0]
         self.loss_dots.set_data(np.arange(dots.size), dots)
@@ -749,13 +758,15 @@ class DescentFigure:
         finite = history[np.isfinite(history)]
         top = max(0.75, float(finite.max()) if finite.size else 0.75)
         span = top - self.lowest
-        ax.set_ylim(self.lowest - 0.08 * span, top + 0.05 * span)
+        # room at the top for the verdict, above the highest loss
+        ax.set_ylim(self.lowest - 0.08 * span, top + 0.3 * span)
         text, color = _verdict(history, self.lowest)
         self.verdict.set_text(text)
         self.verdict.set_color(color)
         self.verdict.get_bbox_patch().set_edgecolor(color)
-        self.loss_title.set_text(f"loss {history[0]:.3f} \N{RIGHTWARDS ARROW} "
-                                 f"{history[-1]:.3f} after {epochs} epochs")
+        self.loss_title.set_text(
+            f"loss {history[0]:.3f} \N{RIGHTWARDS ARROW} {history[-1]:.3f} "
+            f"after {epochs} epoch{'' if epochs == 1 else 's'}")
         self.canvas.restore_region(self.background)
         for artist in self.dynamic:
             self.ax_surface.draw_artist(artist)
@@ -894,29 +905,39 @@ def plot_digits(images, labels, predicted=None, n_cols=10, title=None):
     """A grid of 8×8 digit images, each titled with its label; with
     ``predicted``, titled "label → prediction", mistakes in red.
 
+    Drawn as one mosaic image on one axes, so that it is quick to draw.
     Returns the figure.
     Used in lesson 06-training-in-practice.
     """
     images = np.asarray(images, dtype=float).reshape(-1, 8, 8)
     n = len(images)
+    n_cols = max(1, min(n_cols, n))
     n_rows = max(1, -(-n // n_cols))
-    fig, axes = plt.subplots(n_rows, n_cols, squeeze=False,
-                             figsize=(1.05 * n_cols, 1.25 * n_rows + 0.3),
-                             layout="constrained")
-    for i, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if i >= n:
-            continue
-        ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=16)
+    cell_w, cell_h = 10, 13  # pixels per cell: the image, a gap, a title
+    mosaic = np.zeros((n_rows * cell_h, n_cols * cell_w))
+    for i, image in enumerate(images):
+        row, col = divmod(i, n_cols)
+        top, left = row * cell_h + 4, col * cell_w + 1
+        mosaic[top:top + 8, left:left + 8] = image
+    fig, ax = plt.subplots(figsize=(1.0 * n_cols, 1.3 * n_rows + 0.2),
+                           layout="constrained")
+    ax.imshow(mosaic, cmap="gray_r", vmin=0, vmax=16,
+              interpolation="nearest")
+    ax.set_axis_off()
+    for i in range(n):
+        row, col = divmod(i, n_cols)
+        x, y = col * cell_w + 4.5, row * cell_h + 2.6
         if predicted is None:
-            ax.set_title(f"{labels[i]}", fontsize=11)
-        else:
-            wrong = predicted[i] != labels[i]
-            ax.set_title(f"{labels[i]} \N{RIGHTWARDS ARROW} {predicted[i]}",
-                         fontsize=10.5, color="C3" if wrong else "0.2",
-                         fontweight="bold" if wrong else "normal")
+            ax.text(x, y, f"{labels[i]}", ha="center", va="center",
+                    fontsize=11)
+            continue
+        wrong = predicted[i] != labels[i]
+        ax.text(x, y, f"{labels[i]} \N{RIGHTWARDS ARROW} {predicted[i]}",
+                ha="center", va="center", fontsize=10.5,
+                color="C3" if wrong else "0.2",
+                fontweight="bold" if wrong else "normal")
     if title:
-        fig.suptitle(title)
+        ax.set_title(title)
     return fig
 
 
@@ -930,6 +951,8 @@ def plot_history(histories, axes=None):
     Returns the two axes.
     Used in lesson 06-training-in-practice.
     """
+    from matplotlib.ticker import LogLocator
+
     if "loss" in histories:
         histories = {"": histories}
     if axes is None:
@@ -947,6 +970,10 @@ def plot_history(histories, axes=None):
         right.plot(epochs, history["test_accuracy"], lw=2.2, color=color,
                    label=f"{name}test set")
     left.set_yscale("log")
+    # 0.01, 0.02, 0.05, 0.1, ...: labels even on a short log scale
+    left.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    left.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+    left.yaxis.set_minor_formatter(plt.NullFormatter())
     left.set_xlabel("epoch")
     left.set_ylabel("cross-entropy on the training set")
     left.set_title("The loss")
@@ -957,7 +984,8 @@ def plot_history(histories, axes=None):
     right.set_xlabel("epoch")
     right.set_ylabel("accuracy")
     right.set_title("The share of digits classified right")
-    right.legend(loc="lower right", frameon=False)
+    right.legend(loc="lower right" if len(histories) == 1
+                 else "center right", frameon=False)
     right.yaxis.set_major_formatter(
         plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     for ax in axes:
@@ -992,8 +1020,9 @@ def plot_gradient_norms(norms, ax=None, title=None):
     n_max = max(len(v) for v in norms.values())
     ax.set_xlim(0.5, n_max + 0.5)
     ax.set_xticks(np.arange(1, n_max + 1, 1 if n_max <= 12 else 2))
-    ax.set_xlabel("layer l (1 = next to the input)")
-    ax.set_ylabel("‖∂L/∂W_l‖")
+    ax.set_xlabel("layer $l$ (1 = next to the input)")
+    ax.set_ylabel(r"$\Vert \partial L / \partial W_l \Vert$")
+    ax.grid(True, which="major", axis="y", color="0.9", lw=0.8)
     ax.set_title(title or "How large each layer's weight gradient is")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
@@ -1001,3 +1030,493 @@ def plot_gradient_norms(norms, ax=None, title=None):
 
 __all__ += ["plot_digits", "plot_gradient_norms", "plot_history",
             "plot_relu"]
+
+
+# --- lesson 07-rumelhart-1986 ------------------------------------------------
+
+def _valley(w):
+    """The loss E = ½(w₁² + 20 w₂²) of a long, narrow valley, and its
+    gradient."""
+    return 0.5 * (w[0] ** 2 + 20.0 * w[1] ** 2), np.array([w[0],
+                                                          20.0 * w[1]])
+
+
+def _valley_path(momentum_step, lr, momentum, steps, start):
+    """Points and losses of ``steps`` calls of the learner's
+    ``momentum_step`` on :func:`_valley`, or ``(None, None, message)``."""
+    params, velocity = {"w": np.array(start, dtype=float)}, {}
+    points, losses = [params["w"]], [_valley(params["w"])[0]]
+    try:
+        for _ in range(steps):
+            grads = {"w": _valley(params["w"])[1]}
+            params, velocity = momentum_step(params, grads, velocity, lr,
+                                             momentum)
+            points.append(np.asarray(params["w"], dtype=float).reshape(2))
+            losses.append(_valley(points[-1])[0])
+    except NotImplementedError:
+        return None, None, "Write momentum_step above first,\nthen run " \
+                           "this cell again."
+    except Exception as exc:  # explain a learner's mistake, do not crash
+        detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
+        return None, None, (f"momentum_step raised {type(exc).__name__}:\n"
+                            + textwrap.fill(detail, 60)
+                            + "\n\nRun its tests above.")
+    return np.array(points), np.array(losses), None
+
+
+def plot_momentum_paths(momentum_step, lr=0.02, momentum=0.9, steps=60,
+                        start=(-9.0, 1.2), axes=None):
+    """Two panels: the paths of plain gradient descent (momentum 0) and of
+    momentum descent, both with the learner's ``momentum_step`` and the
+    same learning rate, on a long narrow valley E = ½(w₁² + 20 w₂²)
+    (left, over its contour lines), and E against the step (right, log
+    scale).
+
+    Returns the two axes.
+    Used in lesson 07-rumelhart-1986.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12.0, 4.0),
+                               layout="constrained",
+                               gridspec_kw={"width_ratios": [1.6, 1]})
+    ax, ax_loss = axes
+    g1, g2 = np.meshgrid(np.linspace(-10.0, 3.0, 261),
+                         np.linspace(-2.0, 2.0, 161))
+    ax.contour(g1, g2, _valley((g1, g2))[0], levels=np.geomspace(0.05, 80, 12),
+               colors=_FAINT, linewidths=0.8)
+    runs = [(0.0, "C0", "gradient descent (momentum 0)"),
+            (momentum, "C3", f"momentum {momentum:g}")]
+    for alpha, color, label in runs:
+        points, losses, message = _valley_path(momentum_step, lr, alpha,
+                                               steps, start)
+        if message:
+            _show_message(ax, message)
+            ax_loss.set_axis_off()
+            return axes
+        ax.plot(points[:, 0], points[:, 1], "o-", ms=2.5, lw=1.2,
+                color=color, label=label)
+        ax_loss.semilogy(losses, color=color, lw=2.0, label=label)
+    ax.plot(*start, "ks", ms=6, label="start")
+    ax.plot(0, 0, "k*", ms=11, label="the bottom")
+    ax.set_xlim(-10.0, 3.0)
+    ax.set_ylim(-2.0, 2.0)
+    ax.set_xlabel("w₁ (the valley's shallow direction)")
+    ax.set_ylabel("w₂ (steep)")
+    ax.set_title(f"{steps} steps with learning rate {lr:g}")
+    ax.legend(loc="lower right", frameon=True, fontsize=9)
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("E (log scale)")
+    ax_loss.set_title("The loss along each path")
+    ax_loss.legend(loc="lower left", frameon=False, fontsize=9)
+    return axes
+
+
+def _solved_counts(sweeps):
+    """Solved and unsolved counts of an array of sweeps (−1: unsolved)."""
+    sweeps = np.asarray(sweeps)
+    return sweeps[sweeps >= 0], int(np.sum(sweeps < 0))
+
+
+def plot_reproduction(loss, sweeps, budget, paper, plateaus=None,
+                      task="the task", axes=None):
+    """Two panels for many training runs of one network, one per seed.
+
+    Left: the error E of every run against the sweep (log scale), each
+    solved run up to the sweep it was solved at, unsolved runs in red, a
+    dashed line at the paper's count ``paper`` and a dotted line for each
+    entry of ``plateaus`` (a dict: description → error), such as the error
+    of a network that gives every pattern the same answer.
+    Right: histograms of the sweeps to solution, one per entry of
+    ``sweeps`` (a dict: label → one count per seed, −1 for a run not solved
+    within ``budget`` sweeps); the first entry decides the colours of the
+    left panel. ``loss`` has shape (sweeps + 1, n_seeds).
+    Returns the two axes.
+    Used in lesson 07-rumelhart-1986.
+    """
+    from matplotlib import ticker as mticker
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12.0, 4.2),
+                               layout="constrained")
+    ax, ax_hist = axes
+    loss = np.asarray(loss, dtype=float)
+    first = np.asarray(next(iter(sweeps.values())))
+    for seed in np.argsort(first < 0):  # unsolved runs drawn last, on top
+        end = first[seed] if first[seed] >= 0 else loss.shape[0] - 1
+        solved = first[seed] >= 0
+        ax.semilogy(np.arange(end + 1), loss[:end + 1, seed],
+                    color="C0" if solved else "C3", lw=0.8,
+                    alpha=0.35 if solved else 0.6)
+    ax.plot([], [], color="C0", label="solved (line ends when solved)")
+    ax.plot([], [], color="C3", label=f"not solved in {budget:,} sweeps")
+    for text, level in (plateaus or {}).items():
+        ax.axhline(level, color="k", lw=1.0, ls=":",
+                   label=f"E = {level:g}: {text}")
+    ax.axvline(paper, color="k", lw=1.2, ls="--",
+               label=f"the paper: {paper:,} sweeps")
+    ax.yaxis.set_major_locator(mticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(
+        lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.set_xlim(0, loss.shape[0] - 1)
+    ax.set_xlabel("sweep (one pass through every pattern)")
+    ax.set_ylabel("E = ½ ΣΣ (ŷ − y)² (log scale)")
+    ax.set_title(f"{loss.shape[1]} runs on {task}, one per seed")
+    ax.legend(loc="lower left", frameon=True, fontsize=8.5)
+    bins = np.linspace(0, budget, 41)
+    top = 0
+    for (label, counts), color in zip(sweeps.items(), ("C0", "C1", "C2")):
+        solved, unsolved = _solved_counts(counts)
+        heights, _, _ = ax_hist.hist(
+            solved, bins=bins, histtype="stepfilled", alpha=0.35,
+            color=color, edgecolor=color, lw=1.5,
+            label=f"{label}: {solved.size} solved, median "
+                  f"{np.median(solved):,.0f}" if solved.size else
+                  f"{label}: none solved")
+        top = max(top, heights.max(initial=0))
+        ax_hist.plot([], [], " ", label=f"    {unsolved} not solved in "
+                                        f"{budget:,} sweeps")
+    ax_hist.axvline(paper, color="k", lw=1.2, ls="--",
+                    label=f"the paper: {paper:,}")
+    ax_hist.set_ylim(0, 1.45 * max(top, 1))
+    ax_hist.yaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax_hist.set_xlim(0, budget)
+    ax_hist.set_xlabel("sweeps to solution")
+    ax_hist.set_ylabel("number of seeds")
+    ax_hist.set_title("How many sweeps each seed needed")
+    ax_hist.legend(loc="upper right", frameon=False, fontsize=8.5)
+    return axes
+
+
+def plot_weight_ratios(ratios, paper_ratio, families, ax=None):
+    """Scatter of the learned input weights' magnitude ratios, one point
+    per hidden unit: (middle / smallest, largest / smallest) of its three
+    mirror pairs, with the paper's ratio as a star and a circle of ±15 %
+    around each family in ``families`` (a dict: name → (middle, largest)),
+    labelled with how many units fall inside it.
+
+    Returns the axes.
+    Used in lesson 07-rumelhart-1986.
+    """
+    ax = _axes(ax, (6.2, 4.6))
+    ratios = np.asarray(ratios, dtype=float).reshape(-1, 2)
+    jitter = np.random.default_rng(0).normal(0, 0.015, ratios.shape)
+    ax.scatter(*(ratios + jitter).T, s=18, alpha=0.45, color="C0",
+               label=f"our hidden units ({len(ratios)}, jittered)")
+    for name, (mid, big) in families.items():
+        inside = np.all(np.abs(ratios / [mid, big] - 1) < 0.15, axis=1)
+        ax.add_patch(plt.Rectangle((0.85 * mid, 0.85 * big), 0.3 * mid,
+                                   0.3 * big, fill=False, ls="--",
+                                   color="0.4"))
+        ax.text(1.15 * mid + 0.04, 1.15 * big,
+                f"{name}\n{inside.sum()} units", va="top", fontsize=10)
+    ax.plot(*paper_ratio, "*", color="C3", ms=16, mec="k",
+            label="the paper's figure 1")
+    ax.set_xlim(1.0, 3.0)
+    ax.set_ylim(1.0, 5.5)
+    ax.set_xlabel("middle pair / smallest pair")
+    ax.set_ylabel("largest pair / smallest pair")
+    ax.set_title("Ratios of the learned input weights\n"
+                 "(dashed boxes: within 15 % of a family)")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    return ax
+
+
+_UNIT_COLORS = ("C2", "C4")  # hidden units 1 and 2, in both panels
+
+
+def _draw_net(ax, W1, b1, W2, b2):
+    """The 6-2-1 network in the style of the paper's figure 1: arcs red
+    for positive and blue for negative weights, as thick as the weight is
+    large; biases in the units; the input weights in a table below."""
+    n_in, n_hidden = W1.shape
+    xs_in = np.linspace(0.0, 10.0, n_in)
+    xs_hid = np.linspace(2.5, 7.5, n_hidden)
+    top = np.abs(W1).max()
+    for i, x in enumerate(xs_in):
+        for j, xh in enumerate(xs_hid):
+            w = W1[i, j]
+            ax.plot([x, xh], [0.0, 3.0], color="C3" if w > 0 else "C0",
+                    lw=0.5 + 3.0 * abs(w) / top, alpha=0.7, zorder=1)
+    for j, xh in enumerate(xs_hid):
+        w = W2[j, 0]
+        ax.plot([xh, 5.0], [3.0, 5.5], color="C3" if w > 0 else "C0",
+                lw=2.5, alpha=0.7, zorder=1)
+        ax.text(0.5 * (xh + 5.0), 4.25, _num(w), fontsize=9, ha="center",
+                va="center", bbox={"boxstyle": "round,pad=0.1",
+                                   "fc": "white", "ec": "none"})
+    units = [(x, 0.0, str(i + 1), "k") for i, x in enumerate(xs_in)]
+    units += [(x, 3.0, _num(b), _UNIT_COLORS[j % 2])
+              for j, (x, b) in enumerate(zip(xs_hid, b1))]
+    units += [(5.0, 5.5, _num(b2[0]), "k")]
+    for x, y, label, color in units:
+        ax.add_patch(plt.Circle((x, y), 0.42, fc="white", ec=color, lw=2.0,
+                                zorder=2))
+        ax.text(x, y, label, ha="center", va="center", fontsize=8.5,
+                zorder=3)
+    for j in range(n_hidden):
+        y = -0.9 - 0.55 * j
+        ax.text(-0.7, y, f"to hidden {j + 1}", ha="right", va="center",
+                fontsize=8.5, color=_UNIT_COLORS[j % 2])
+        for i, x in enumerate(xs_in):
+            ax.text(x, y, _num(W1[i, j]), ha="center", va="center",
+                    fontsize=9, color=_UNIT_COLORS[j % 2])
+    ax.text(-0.7, 0.0, "input", ha="right", va="center", fontsize=8.5)
+    ax.set_xlim(-3.0, 10.8)
+    ax.set_ylim(-2.2, 6.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def plot_learned_weights(params, paper_w, sweeps=None, axes=None):
+    """Two panels for one trained 6-2-1 symmetry network (``params``
+    without a seed axis): the network with its weights on the arcs and its
+    biases in the units, as in the paper's figure 1 (left; red positive,
+    blue negative), and the input weights of each hidden unit as bars
+    beside the paper's ``paper_w`` (right).
+
+    Returns the two axes.
+    Used in lesson 07-rumelhart-1986.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12.5, 4.6),
+                               layout="constrained",
+                               gridspec_kw={"width_ratios": [1.25, 1]})
+    W1, b1, W2, b2 = (np.asarray(params[k], dtype=float)
+                      for k in ("W1", "b1", "W2", "b2"))
+    _draw_net(axes[0], W1, b1, W2, b2)
+    axes[0].set_title("Our network" + (f" after {sweeps:,} sweeps"
+                                       if sweeps is not None else "")
+                      + "\n(numbers in the units are biases)")
+    ax = axes[1]
+    pos = np.arange(1, 7)
+    series = [("the paper, figure 1", np.asarray(paper_w, float), "0.55")]
+    series += [(f"ours, hidden unit {j + 1}", W1[:, j], _UNIT_COLORS[j % 2])
+               for j in range(W1.shape[1])]
+    width = 0.8 / len(series)
+    for k, (label, w, color) in enumerate(series):
+        ax.bar(pos + (k - (len(series) - 1) / 2) * width, w, width,
+               color=color, label=label)
+    ax.axhline(0, color="k", lw=0.8)
+    ax.axvline(3.5, color="k", lw=0.8, ls=":")
+    ax.set_xticks(pos, [f"input {i}" for i in pos])
+    ax.set_ylabel("weight from the input")
+    ax.set_title("Input weights: mirror images with opposite signs")
+    ax.legend(loc="lower left", frameon=False, fontsize=8.5, ncol=1)
+    return axes
+
+
+__all__ += ["plot_learned_weights", "plot_momentum_paths",
+            "plot_reproduction", "plot_weight_ratios"]
+
+
+# --- lesson 05-multilayer-backprop -------------------------------------------
+
+def _layer_name(index, count):
+    """The label under layer ``index`` of ``count`` (0 is the input)."""
+    if index == 0:
+        return "input", "X"
+    if index == count - 1:
+        return "output", f"ŷ = A{index}"
+    return f"hidden layer {index}", f"A{index}"
+
+
+def plot_network(layer_sizes=(3, 4, 3, 1), backward=False, ax=None):
+    """Draw a fully connected network: one circle per unit, one line per
+    weight, the shape of every layer's output and of every W and b, and an
+    arrow for the forward pass (with ``backward``, one for the backward
+    pass too).
+
+    Returns the axes.
+    Used in lesson 05-multilayer-backprop.
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    sizes = [int(s) for s in layer_sizes]
+    ax = _axes(ax, (2.1 * len(sizes) + 1.0, 4.4))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    gap, radius = 2.6, 0.3
+    tallest = max(sizes)
+    spots = [[(gap * i, (size - 1) / 2 - j) for j in range(size)]
+             for i, size in enumerate(sizes)]
+    for left, right in zip(spots[:-1], spots[1:]):
+        for a in left:
+            for b in right:
+                ax.plot([a[0], b[0]], [a[1], b[1]], color="0.7", lw=0.9,
+                        zorder=1)
+    last = len(sizes) - 1
+    for i, layer in enumerate(spots):
+        face = "#e8e8e8" if i == 0 else ("#ffd9a8" if i == last
+                                         else "#cfe3f5")
+        edge = "0.4" if i == 0 else ("C1" if i == last else "C0")
+        for j, (x, y) in enumerate(layer):
+            ax.add_patch(Circle((x, y), radius, facecolor=face,
+                                edgecolor=edge, lw=1.5, zorder=2))
+            text = (f"x{j + 1}" if i == 0 else "ŷ" if i == last else "σ")
+            if i == 0:
+                text = f"$x_{j + 1}$"
+            ax.text(x, y, text, ha="center", va="center", fontsize=11,
+                    zorder=3)
+        title, name = _layer_name(i, len(sizes))
+        bottom = -(tallest - 1) / 2 - 0.65
+        ax.text(gap * i, bottom, f"{title}\n{name}: (n, {sizes[i]})",
+                ha="center", va="top", fontsize=10)
+    top = (tallest - 1) / 2 + 0.55
+    for i in range(1, len(sizes)):
+        ax.text(gap * (i - 0.5), top,
+                f"W{i}: ({sizes[i - 1]}, {sizes[i]})\nb{i}: ({sizes[i]},)",
+                ha="center", va="bottom", fontsize=10, color="0.25")
+    span = (-0.5, gap * last + 0.5)
+    arrow = {"arrowstyle": "-|>", "mutation_scale": 16, "lw": 2}
+    high = top + 1.05
+    ax.add_patch(FancyArrowPatch((span[0], high), (span[1], high),
+                                 color="C0", **arrow))
+    ax.text(sum(span) / 2, high + 0.12, "forward pass: Z = A W + b, "
+            "A = σ(Z), layer after layer", ha="center", va="bottom",
+            color="C0", fontsize=10.5)
+    low = -(tallest - 1) / 2 - 1.75
+    if backward:
+        ax.add_patch(FancyArrowPatch((span[1], low), (span[0], low),
+                                     color="C3", **arrow))
+        chain = " → ".join(f"∂L/∂Z{i}" for i in range(last, 0, -1))
+        ax.text(sum(span) / 2, low - 0.12,
+                f"backward pass: {chain}, each layer's ∂L/∂W and ∂L/∂b "
+                "on the way", ha="center", va="top", color="C3",
+                fontsize=10.5)
+    ax.set_xlim(span[0] - 0.6, span[1] + 0.6)
+    ax.set_ylim(low - 0.6 if backward else low + 0.5, high + 0.6)
+    return ax
+
+
+def _xor_grid(limits=(-0.5, 1.5), steps=121):
+    """A square grid of points around the unit square, shape (steps², 2)."""
+    t = np.linspace(*limits, steps)
+    g0, g1 = np.meshgrid(t, t)
+    return t, np.column_stack([g0.ravel(), g1.ravel()])
+
+
+def _xor_panel(ax, mlp_forward, params, X, y, title):
+    """One decision-boundary panel: the network's output over the plane,
+    the 0.5 contour, and the data points coloured by their label."""
+    t, grid = _xor_grid()
+    try:
+        out = np.asarray(mlp_forward(grid, params)[0], dtype=float)
+        if out.size != grid.shape[0]:
+            raise ValueError(f"ŷ has shape {out.shape}, expected "
+                             f"({grid.shape[0]}, 1)")
+        fit = np.asarray(mlp_forward(X, params)[0], dtype=float).ravel()
+    except NotImplementedError:
+        _show_message(ax, "Write mlp_forward above first,\n"
+                          "then run this cell again.")
+        return
+    except Exception as exc:  # explain a learner's mistake, do not crash
+        detail = textwrap.shorten(str(exc), 120, placeholder=" ...")
+        _show_message(ax, f"mlp_forward raised {type(exc).__name__}:\n"
+                      + textwrap.fill(detail, 50)
+                      + "\n\nRun its tests above.")
+        return
+    surface = out.reshape(t.size, t.size)
+    shades = ax.contourf(t, t, surface, levels=np.linspace(0, 1, 11),
+                         cmap="RdBu_r", vmin=-0.15, vmax=1.15, alpha=0.85)
+    flat = np.ptp(surface) < 0.05  # a 0.5 contour here would be noise
+    if not flat:
+        ax.contour(t, t, surface, levels=[0.5], colors="k", linewidths=2)
+    labels = np.asarray(y, dtype=float).ravel()
+    for value, marker, color, name in ((1.0, "o", "C3", "y = 1"),
+                                       (0.0, "s", "C0", "y = 0")):
+        mask = labels == value
+        ax.scatter(X[mask, 0], X[mask, 1], s=150, marker=marker,
+                   c=color, edgecolors="k", linewidths=1.5, zorder=3,
+                   label=name)
+    for (x0, x1), p in zip(X, fit):
+        ax.annotate(f"ŷ = {p:.2f}", (x0, x1), xytext=(0, -17),
+                    textcoords="offset points", ha="center", va="top",
+                    fontsize=9, bbox={"boxstyle": "round,pad=0.2",
+                                      "facecolor": "white", "alpha": 0.85,
+                                      "edgecolor": "none"})
+    right = int(np.sum((fit > 0.5) == (labels > 0.5)))
+    verdict = (f"no boundary: ŷ ≈ {surface.mean():.2f} everywhere" if flat
+               else f"{right} of {len(labels)} points on the right side")
+    ax.set_title(f"{title}\n{verdict}", fontsize=11)
+    ax.set_xlim(t[0], t[-1])
+    ax.set_ylim(t[0], t[-1])
+    ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
+    ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return shades
+
+
+def _xor_losses(ax, histories):
+    """The loss curves of one or more XOR runs."""
+    top = np.log(2)
+    for (label, history), color in zip(histories.items(),
+                                       ("C1", "C2", "C4", "C5")):
+        values, message = _history(history)
+        if message:
+            _show_message(ax, message)
+            return
+        ax.plot(np.arange(values.size), values, lw=2.2, color=color,
+                label=label)
+        finite = values[np.isfinite(values)]
+        top = max(top, float(finite.max()) if finite.size else top)
+    ax.axhline(np.log(2), color=_FAINT, lw=1.0, ls="--")
+    ax.text(0.98, np.log(2) - 0.01, "ln 2: ŷ = 0.5 everywhere",
+            ha="right", va="top", fontsize=9, color="0.4",
+            transform=ax.get_yaxis_transform())
+    ax.set_ylim(0, 1.12 * top)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cross-entropy on the 4 points")
+    if len(histories) > 1:
+        ax.set_title("The loss during training", fontsize=11)
+        ax.legend(loc="lower left", frameon=False, fontsize=9.5)
+    else:
+        ax.set_title(f"The loss during training: {values[0]:.3f} → "
+                     f"{values[-1]:.3f}\nafter {values.size - 1} epochs",
+                     fontsize=11)
+
+
+def plot_xor_runs(mlp_forward, X, y, runs, fig=None):
+    """Decision boundaries of networks trained on XOR, side by side, and
+    their loss curves.
+
+    ``runs`` maps a label to ``(params, history)``; the output over the
+    plane comes from the learner's ``mlp_forward``: red where ŷ is near 1,
+    blue near 0, the black line where ŷ = 0.5. Returns the figure.
+    Used in lesson 05-multilayer-backprop (and by
+    ``widgets.xor_explorer``).
+    """
+    count = len(runs)
+    # a fixed layout in inches: constrained layout would double the
+    # drawing time, too slow for a widget's redraw
+    side, bottom, top = 2.85, 1.05, 0.7
+    starts = [0.65 + i * (side + 0.75) for i in range(count)]
+    bar_x = starts[-1] + side + 0.15
+    loss_x = bar_x + 0.15 + 1.25
+    width, height = loss_x + 4.0, bottom + side + top
+    if fig is None:
+        fig = plt.figure(figsize=(width, height))
+    else:
+        fig.set_size_inches(width, height)
+
+    def box(x, w):
+        return [x / width, bottom / height, w / width, side / height]
+
+    axes = [fig.add_axes(box(x, side)) for x in starts]
+    shades = None
+    for ax, (label, (params, _)) in zip(axes, runs.items()):
+        shades = _xor_panel(ax, mlp_forward, params, X, y, label) or shades
+    if shades is not None:
+        axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.17),
+                       ncol=2, frameon=False, fontsize=9.5)
+        bar = fig.colorbar(shades, cax=fig.add_axes(box(bar_x, 0.15)))
+        bar.set_label("network output ŷ")
+    _xor_losses(fig.add_axes(box(loss_x, 3.8)),
+                {label: history for label, (_, history) in runs.items()})
+    return fig
+
+
+__all__ += ["plot_network", "plot_xor_runs"]
