@@ -806,8 +806,11 @@ def _verdict(history, lowest):
     if not np.all(np.isfinite(history)):
         return "too large: diverged\n(the loss became inf or nan)", "C3"
     start, end = history[0], history[-1]
-    if end > start or history.max() > 1.5 * start:
-        return ("too large: diverging\n(the loss jumps far above "
+    if end > start:
+        return ("too large: diverging\n(the loss ends above its "
+                "start)"), "C3"
+    if history.max() > 1.5 * start:
+        return ("too large: oscillating\n(the loss jumps far above "
                 "its start)"), "C3"
     if np.any(np.diff(history) > 1e-12):
         return "too large: overshooting\n(the loss went up on a step)", "C1"
@@ -1381,11 +1384,11 @@ def plot_network(layer_sizes=(3, 4, 3, 1), backward=False, ax=None):
                                      color="C3", **arrow))
         chain = " → ".join(f"∂L/∂Z{i}" for i in range(last, 0, -1))
         ax.text(sum(span) / 2, low - 0.12,
-                f"backward pass: {chain}, each layer's ∂L/∂W and ∂L/∂b "
-                "on the way", ha="center", va="top", color="C3",
+                f"backward pass: {chain}\n(and each layer's ∂L/∂W, ∂L/∂b "
+                "on the way)", ha="center", va="top", color="C3",
                 fontsize=10.5)
     ax.set_xlim(span[0] - 0.6, span[1] + 0.6)
-    ax.set_ylim(low - 0.6 if backward else low + 0.5, high + 0.6)
+    ax.set_ylim(low - 0.9 if backward else low + 0.5, high + 0.6)
     return ax
 
 
@@ -1475,7 +1478,8 @@ def _xor_losses(ax, histories):
         ax.legend(loc="lower left", frameon=False, fontsize=9.5)
     else:
         ax.set_title(f"The loss during training: {values[0]:.3f} → "
-                     f"{values[-1]:.3f}\nafter {values.size - 1} epochs",
+                     f"{values[-1]:.3f}\nafter {values.size - 1} epoch"
+                     + ("" if values.size == 2 else "s"),
                      fontsize=11)
 
 

@@ -1,8 +1,10 @@
-"""Lesson 01 in a real browser: JupyterLab, Debian's chromium, Playwright.
+"""Lesson widgets in a real browser: JupyterLab, Debian's chromium,
+Playwright.
 
-A learner's path: open the completed lesson, run all cells, move the "w"
-slider of the neuron widget, see the plot redrawn.  Screenshots before and
-after go to tests/artifacts/ (not committed).
+A learner's path: open a completed lesson, run all cells, move a slider of
+its widget (lesson 01: "w"; lesson 04: "learning rate"), see the plot
+redrawn.  Screenshots before and after go to tests/artifacts/ (not
+committed).
 """
 
 import json
@@ -19,7 +21,11 @@ import urllib.request
 import pytest
 from conftest import ROOT, SOLUTIONS
 
-LESSON = "01-sigmoid-neuron.ipynb"
+#: (lesson, description of the slider the test moves)
+SLIDERS = [
+    ("01-sigmoid-neuron", "w"),
+    ("04-gradient-descent", "learning rate"),
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LAB_SETTINGS = ROOT / "lab-settings" / "overrides.json"
 CHROMIUM_ARGS = [
@@ -50,14 +56,16 @@ def write_user_settings(folder):
 
 
 @pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server on a free port serving a copy of lesson 01."""
-    source = SOLUTIONS / LESSON
+def jupyterlab(tmp_path, request):
+    """A JupyterLab server on a free port serving a copy of a completed
+    lesson (the instructor's notebook)."""
+    lesson = request.param + ".ipynb"
+    source = SOLUTIONS / lesson
     if not source.exists():
-        pytest.fail(f"solutions/{LESSON} is missing", pytrace=False)
+        pytest.fail(f"solutions/{lesson} is missing", pytrace=False)
     work = tmp_path / "work"
     work.mkdir()
-    shutil.copy(source, work / LESSON)
+    shutil.copy(source, work / lesson)
     settings = tmp_path / "user-settings"
     write_user_settings(settings)
     port, token = free_port(), secrets.token_hex(16)
@@ -89,7 +97,7 @@ def jupyterlab(tmp_path):
                     pytest.fail("JupyterLab did not start:\n"
                                 + log_path.read_text())
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/{LESSON}?token={token}"
+        yield f"{base}/lab/tree/{lesson}?token={token}"
     finally:
         server.terminate()
         try:
@@ -100,11 +108,17 @@ def jupyterlab(tmp_path):
         log.close()
 
 
-def test_neuron_widget_redraws_when_w_moves(jupyterlab, chromium_executable):
+@pytest.mark.parametrize(("jupyterlab", "label"), SLIDERS,
+                         indirect=["jupyterlab"],
+                         ids=[lesson for lesson, _ in SLIDERS])
+def test_widget_redraws_when_a_slider_moves(jupyterlab, label,
+                                            chromium_executable):
     from playwright.sync_api import expect, sync_playwright
 
+    name = jupyterlab.split("/lab/tree/")[1].split("-")[0]  # "01"
+    shots = f"lesson{name}"
     ARTIFACTS.mkdir(exist_ok=True)
-    for old in ARTIFACTS.glob("lesson01-*.png"):
+    for old in ARTIFACTS.glob(f"{shots}-*.png"):
         old.unlink()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_executable,
@@ -130,11 +144,8 @@ def test_neuron_widget_redraws_when_w_moves(jupyterlab, chromium_executable):
                          has_text=re.compile(r"^Run All Cells$")).click()
 
             slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label:text-is('w')"))
-            b_slider = page.locator(".widget-slider").filter(
-                has=page.locator(".widget-label:text-is('b')"))
+                has=page.locator(f".widget-label:text-is('{label}')"))
             expect(slider).to_have_count(1)
-            expect(b_slider).to_have_count(1)
             widget = slider.locator(
                 "xpath=ancestor::*[contains(@class,'widget-interact')][1]")
             image = widget.locator(".widget-output img")
@@ -147,10 +158,10 @@ def test_neuron_widget_redraws_when_w_moves(jupyterlab, chromium_executable):
             before = image.get_attribute("src")
             readout = slider.locator(".widget-readout")
             value_before = readout.inner_text()
-            widget.screenshot(path=ARTIFACTS / "lesson01-before.png")
+            widget.screenshot(path=ARTIFACTS / f"{shots}-before.png")
 
-            # Move "w" as a keyboard user would: focus the handle, press
-            # PageUp once (one bigger step, so exactly one redraw).
+            # Move the slider as a keyboard user would: focus the handle,
+            # press PageUp once (one bigger step, so exactly one redraw).
             handle = slider.locator(".noUi-handle")
             handle.focus()
             handle.press("PageUp")
@@ -159,13 +170,14 @@ def test_neuron_widget_redraws_when_w_moves(jupyterlab, chromium_executable):
             expect(image).not_to_have_attribute("src", before)
             expect(idle).to_have_count(1)
             after = image.get_attribute("src")
-            widget.screenshot(path=ARTIFACTS / "lesson01-after.png")
-            page.screenshot(path=ARTIFACTS / "lesson01-page.png")
+            widget.screenshot(path=ARTIFACTS / f"{shots}-after.png")
+            page.screenshot(path=ARTIFACTS / f"{shots}-page.png")
         except Exception:
-            page.screenshot(path=ARTIFACTS / "lesson01-failure.png")
+            page.screenshot(path=ARTIFACTS / f"{shots}-failure.png")
             raise
         finally:
             browser.close()
-    assert after != before, "the plot did not change when w moved"
+    assert after != before, f"the plot did not change when {label} moved"
     assert float(value_after) > float(value_before), (
-        f"w went from {value_before} to {value_after}, expected it to grow")
+        f"{label} went from {value_before} to {value_after}, expected it to "
+        "grow")
