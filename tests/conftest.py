@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 LESSONS = ROOT / "lessons"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Notebook kernels and graders start from this environment: one BLAS thread
+# each, since the suite runs several at once on few cores (a 1797x64 by
+# 64x64 product was 19x slower with OpenBLAS's default threads here).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # Seconds a single notebook cell may take before it fails.
