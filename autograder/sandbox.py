@@ -56,6 +56,9 @@ class Limits:
     max_message: int = 256 * 2**20   # largest reply accepted
     max_restarts: int = 3
     extra_ro_binds: list = field(default_factory=list)
+    # Render figures as PNG outputs (for feedback). Verdicts never depend
+    # on them; the grader proofs turn them off to run faster.
+    figures: bool = True
 
 
 class LearnerError(Exception):
@@ -370,7 +373,8 @@ class Sandbox:
             todo = [(i, s) for i, s in self.cells if i not in self.skip]
             self._send({"cells": [{"index": i, "source": s}
                                   for i, s in todo],
-                        "cell_timeout": self.limits.cell_timeout})
+                        "cell_timeout": self.limits.cell_timeout,
+                        "figures": self.limits.figures})
             current = last_done = None
             timeout = self.limits.startup_timeout
             while True:

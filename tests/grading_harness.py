@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import grading
+from autograder import grading, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -83,8 +83,15 @@ def submission(lesson, cells=None, extra=(), base=None):
     return nb
 
 
+#: The proofs grade without rendering figures: verdicts never depend on
+#: them, and it saves about a third of each grading. Feedback with figures
+#: is tested in test_cohort.py.
+PROOF_LIMITS = sandbox.Limits(figures=False)
+
+
 def grade(nb, lesson, **kwargs):
     """Grade a notebook object with the real grading code."""
+    kwargs.setdefault("limits", PROOF_LIMITS)
     return grading.grade(nb, lesson, **kwargs)
 
 
