@@ -2,7 +2,8 @@
 Playwright.
 
 A learner's path: open a completed lesson, run all cells, move a slider of
-its widget (lesson 01: "w"; lesson 04: "learning rate"), see the plot
+its widget (lesson 01: "w"; lesson 04: "learning rate"; lesson 05:
+"hidden units"), see the plot
 redrawn.  Screenshots before and after go to tests/artifacts/ (not
 committed).
 """
@@ -25,6 +26,7 @@ from conftest import ROOT, SOLUTIONS
 SLIDERS = [
     ("01-sigmoid-neuron", "w"),
     ("04-gradient-descent", "learning rate"),
+    ("05-multilayer-backprop", "hidden units"),
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LAB_SETTINGS = ROOT / "lab-settings" / "overrides.json"

@@ -97,7 +97,8 @@ def test_dependencies_pinned_to_minor_version(course):
     assert conda and pip, "environment.yml lists no dependencies"
     loose = [d for d in conda
              if d != "pip" and not re.fullmatch(r"[\w.-]+=\d+\.\d+", d)]
-    loose += [d for d in pip if not re.fullmatch(r"[\w.-]+==\d+\.\d+\.\*", d)]
+    loose += [d for d in pip  # extras allowed: psycopg[binary]==3.3.*
+              if not re.fullmatch(r"[\w.-]+(\[[\w,-]+\])?==\d+\.\d+\.\*", d)]
     assert not loose, (
         f"environment.yml: {loose} are not pinned to a minor version "
         "(write name=X.Y, or name==X.Y.* under pip:)")
