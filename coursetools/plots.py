@@ -14,6 +14,15 @@ __all__ = ["plot_neuron_output", "plot_sigmoid"]
 _FAINT = "0.6"
 
 
+def explain_failure(exc, what, advice="Run its tests above.", width=60):
+    """The message a figure or widget shows when a learner's function
+    raised ``exc``: what raised what, wrapped, and where to look.
+    Used by every lesson's figures and widgets."""
+    detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
+    return (f"{what} raised {type(exc).__name__}:\n"
+            + textwrap.fill(detail, width) + f"\n\n{advice}")
+
+
 def _learner_curve(fn, name, args, shape):
     """Call a learner's function; return ``(values, None)`` or
     ``(None, message)`` when it is not written yet or fails."""
@@ -23,10 +32,8 @@ def _learner_curve(fn, name, args, shape):
         return None, f"Write {name} above first,\nthen run this cell again."
     # A figure explains the learner's mistake rather than crash on it.
     except Exception as exc:
-        detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
-        return None, (f"{name} raised {type(exc).__name__}:\n"
-                      + textwrap.fill(detail, 60)
-                      + "\n\nRun its tests above to find out what is wrong.")
+        return None, explain_failure(
+            exc, name, "Run its tests above to find out what is wrong.")
     if values.shape != shape:
         return None, (f"{name} returned shape {values.shape}, expected "
                       f"{shape}.\n\nRun its tests above to find out what "
@@ -1060,10 +1067,7 @@ def _valley_path(momentum_step, lr, momentum, steps, start):
         return None, None, "Write momentum_step above first,\nthen run " \
                            "this cell again."
     except Exception as exc:  # explain a learner's mistake, do not crash
-        detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
-        return None, None, (f"momentum_step raised {type(exc).__name__}:\n"
-                            + textwrap.fill(detail, 60)
-                            + "\n\nRun its tests above.")
+        return None, None, explain_failure(exc, "momentum_step")
     return np.array(points), np.array(losses), None
 
 
@@ -1414,10 +1418,7 @@ def _xor_panel(ax, mlp_forward, params, X, y, title):
                           "then run this cell again.")
         return
     except Exception as exc:  # explain a learner's mistake, do not crash
-        detail = textwrap.shorten(str(exc), 120, placeholder=" ...")
-        _show_message(ax, f"mlp_forward raised {type(exc).__name__}:\n"
-                      + textwrap.fill(detail, 50)
-                      + "\n\nRun its tests above.")
+        _show_message(ax, explain_failure(exc, "mlp_forward", width=50))
         return
     surface = out.reshape(t.size, t.size)
     shades = ax.contourf(t, t, surface, levels=np.linspace(0, 1, 11),

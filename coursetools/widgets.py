@@ -8,7 +8,7 @@ an error.
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from coursetools.plots import plot_neuron_output
+from coursetools.plots import explain_failure, plot_neuron_output
 
 __all__ = ["neuron_explorer"]
 
@@ -43,7 +43,6 @@ def _descend(X, y, gradient_step, neuron_backward, neuron_forward, loss_fn,
     """The path ``[(w, b), ...]`` and losses of ``epochs`` steps from
     w = 0, b = 0, each step made by the learner's ``gradient_step``;
     ``(path, history, message)``, message ``None`` when all went well."""
-    import textwrap
 
     import numpy as np
 
@@ -63,11 +62,9 @@ def _descend(X, y, gradient_step, neuron_backward, neuron_forward, loss_fn,
         return None, None, ("Write gradient_step above first,\n"
                             "then run this cell again.")
     except Exception as exc:  # a learner's mistake: explain, do not crash
-        detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
-        return None, None, (
-            f"Gradient descent with your gradient_step failed:\n"
-            f"{type(exc).__name__}: " + textwrap.fill(detail, 60)
-            + "\n\nRun the tests of gradient_step above.")
+        return None, None, explain_failure(
+            exc, "Gradient descent with your gradient_step",
+            "Run the tests of gradient_step above.")
     return path, history, None
 
 
@@ -194,7 +191,6 @@ def _train_xor(X, y, sizes, lr, epochs, seed, mlp_forward, mlp_backward,
     """Gradient descent on XOR with the learner's functions, from weights
     drawn from N(0, 1) (seeded) and zero biases; ``(params, history,
     message)``, message ``None`` when all went well."""
-    import textwrap
 
     import numpy as np
 
@@ -216,11 +212,9 @@ def _train_xor(X, y, sizes, lr, epochs, seed, mlp_forward, mlp_backward,
         return None, None, ("Write mlp_forward and mlp_backward above "
                             "first,\nthen run this cell again.")
     except Exception as exc:  # a learner's mistake: explain, do not crash
-        detail = textwrap.shorten(str(exc), 150, placeholder=" ...")
-        return None, None, (
-            f"Training with your functions raised\n"
-            f"{type(exc).__name__}: " + textwrap.fill(detail, 60)
-            + "\n\nRun the tests of mlp_forward and mlp_backward above.")
+        return None, None, explain_failure(
+            exc, "Training with your functions",
+            "Run the tests of mlp_forward and mlp_backward above.")
     return params, history, None
 
 
