@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
 import warnings
@@ -190,8 +191,24 @@ def _executor(workers, scheduler):
         return client, client.submit, _dask_completed
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count())
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
+                               initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
     return pool, pool.submit, as_completed
+
+
+def _die_with_parent(parent):
+    """A pool worker ends when the grading run is killed (SIGKILL leaves no
+    chance to shut the pool down), instead of lingering as an orphan."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to arm
+        return
+    if os.getppid() != parent:  # the run died before the signal was armed
+        os._exit(1)
 
 
 def _dask_completed(futures):

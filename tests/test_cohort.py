@@ -202,12 +202,24 @@ def test_killed_run_resumes_to_the_same_grades(graded, tmp_path):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # its worker processes end with it
+    deadline = time.monotonic() + 20
+    while _processes_mentioning(str(copy)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(str(copy)) == [], "orphaned workers"
     done = len(list(copy.glob(f"autograded/*/{LESSON}/{cohort.MARKER}")))
     assert 3 <= done < len(EXPECTED), "killed too late to prove anything"
     again = autograde(copy)
     assert f"already done {done}" in again.stdout
     assert grades(copy) == expected
     _row_counts(copy)
+
+
+def _processes_mentioning(text):
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True,
+                        text=True, check=True).stdout
+    return [line for line in ps.splitlines()[1:]
+            if text in line and "ps -eo" not in line]
 
 
 def test_concurrent_runs_do_not_corrupt_the_gradebook(graded, tmp_path):
