@@ -171,3 +171,10 @@ def lesson_tests(lesson, wrong, right):
 
     return (test_wrong_answer_loses_points,
             test_right_answer_gets_full_marks, test_blank_lesson_scores_zero)
+
+
+def points(lesson):
+    """``{test id: points}`` of a lesson, read from its instructor
+    notebook, so expected scores follow the lesson when it changes."""
+    nb = nbformat.read(str(SOLUTIONS / f"{lesson}.ipynb"), 4)
+    return {t.id: t.points for t in grading.test_cells(nb)}

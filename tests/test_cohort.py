@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_harness import submission
+from grading_harness import points, submission
 
 from autograder import cohort, grading
 
@@ -93,8 +93,11 @@ def cohort_spec(release):
     return spec
 
 
-EXPECTED = {"honest": 7, "blank": 0, "wrong": 4, "cheat": 0,
-            "reordered": 7, **{name: 7 for name in BAD_CODE}}
+FULL = sum(points(LESSON).values())
+# "wrong" gets neuron_forward wrong and only that
+WRONG = FULL - points(LESSON)["test_neuron_forward"]
+EXPECTED = {"honest": FULL, "blank": 0, "wrong": WRONG, "cheat": 0,
+            "reordered": FULL, **{name: FULL for name in BAD_CODE}}
 REFUSED = {"empty": "empty", "truncated": "not valid JSON",
            "notanotebook": "not a Jupyter notebook",
            "text": "not valid JSON", "renamed": "rename it"}

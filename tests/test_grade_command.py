@@ -12,10 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_harness import submission
+from grading_harness import points, submission
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "01-sigmoid-neuron"
+FULL = sum(points(LESSON).values())
 
 
 def run(*args):
@@ -40,7 +41,7 @@ def test_json_for_the_solution():
 def test_readable_report_for_the_blank_lesson():
     proc = run(ROOT / "lessons" / f"{LESSON}.ipynb")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"{LESSON}: 0 / 7 points")
+    assert proc.stdout.startswith(f"{LESSON}: 0 / {FULL:g} points")
     assert proc.stdout.count("FAIL") == 3
     assert "not written yet" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -51,7 +52,7 @@ def test_renamed_notebook_is_recognised(tmp_path):
     shutil.copy(ROOT / "solutions" / f"{LESSON}.ipynb", renamed)
     proc = run(renamed, "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["score"] == 7
+    assert json.loads(proc.stdout)["score"] == FULL
 
 
 def test_renamed_notebook_without_lesson_metadata(tmp_path):
@@ -77,7 +78,7 @@ def test_reordered_cells_and_solution_in_a_new_cell(tmp_path):
     nbformat.write(nb, str(path))
     proc = run(path, "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["score"] == 7
+    assert json.loads(proc.stdout)["score"] == FULL
 
 
 BAD = {

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_harness import submission
+from grading_harness import points, submission
 
 LESSON = "01-sigmoid-neuron"
+FULL = sum(points(LESSON).values())
 BIN = Path(sys.executable).parent
 
 CHEAT = """
@@ -95,9 +96,10 @@ def cohort(tmp_path_factory):
 
 def test_cohort_grades(cohort):
     course, scores, log, _ = cohort
-    assert scores["honest"] == 7
+    assert scores["honest"] == FULL
     assert scores["blank"] == 0
-    assert scores["wrong"] == 4      # sigmoid right, neuron wrong
+    # sigmoid right, neuron_forward wrong
+    assert scores["wrong"] == FULL - points(LESSON)["test_neuron_forward"]
     assert scores["cheater"] < scores["honest"]
     assert "Grading 01-sigmoid-neuron/01-sigmoid-neuron in the sandbox" \
         in log
@@ -134,5 +136,5 @@ def test_plain_nbgrader_is_fooled_by_the_same_cheat(tmp_path):
     submit(course, "cheater", submission(LESSON, {"sigmoid": CHEAT},
                                          base=blank))
     nbgrader(course, "autograde", LESSON)
-    assert grades(course)["cheater"] == 7
+    assert grades(course)["cheater"] == FULL
     shutil.rmtree(course)

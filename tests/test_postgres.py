@@ -21,7 +21,14 @@ import nbformat
 import pytest
 from conftest import IN_CI
 from grading_harness import submission
-from test_cohort import LESSON, add_submissions, grades, make_course
+from test_cohort import (
+    FULL,
+    LESSON,
+    WRONG,
+    add_submissions,
+    grades,
+    make_course,
+)
 
 
 def _pg_bin(name):
@@ -98,8 +105,8 @@ def test_two_graders_one_postgresql_gradebook(postgres, tmp_path,
     for i in range(4):
         add_submissions(first, {f"a{i}": honest if i % 2 else wrong})
         add_submissions(second, {f"b{i}": blank if i % 2 else honest})
-        expected[f"a{i}"] = 7.0 if i % 2 else 4.0
-        expected[f"b{i}"] = 0.0 if i % 2 else 7.0
+        expected[f"a{i}"] = FULL if i % 2 else WRONG
+        expected[f"b{i}"] = 0.0 if i % 2 else FULL
     runs = [subprocess.Popen(
         [sys.executable, "-m", "autograder", "autograde", str(course),
          "--quiet", "--workers", "1"], stdout=subprocess.PIPE,
