@@ -32,6 +32,9 @@ _LIBRARY_PATHS = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix,
                         os.path.dirname(os.path.abspath(__file__))})
 
 
+_MISSING = object()
+
+
 class Timeout(BaseException):
     """Raised by the alarm when a cell or call runs past its time."""
 
@@ -289,9 +292,16 @@ class Server:
             return {"ok": False, "error": {
                 "type": "NameError", "builtin": True,
                 "message": f"{target} is not a function"}}
+        # Stand-ins: names of the learner's namespace replaced, for this
+        # call only, by the grader's own functions (an earlier exercise's
+        # mistake is then not counted again in a later one).
+        stand_ins = codec.decode(request.get("globals") or {"__dict__": []},
+                                 self.resolve)
+        saved = {name: self.ns.get(name, _MISSING) for name in stand_ins}
         caught = []
         signal.setitimer(signal.ITIMER_REAL, float(request["timeout"]))
         try:
+            self.ns.update(stand_ins)
             with self.catch_warnings(record=True) as caught, \
                     self.errstate(all="warn", under="ignore"):
                 self.simplefilter("always")
@@ -311,6 +321,11 @@ class Server:
             reply = {"ok": False, "error": info}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            for name, value in saved.items():
+                if value is _MISSING:
+                    self.ns.pop(name, None)
+                else:
+                    self.ns[name] = value
         reply["warnings"] = [
             [w.category.__name__, str(w.message)[:500]]
             for w in (caught or [])[:20]]

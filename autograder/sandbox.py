@@ -461,16 +461,25 @@ class Sandbox:
         raise TypeError(f"cannot send a {type(value).__name__} to the "
                         "learner's code")
 
-    def call(self, name, args, kwargs):
-        """Call the learner's function ``name`` (or a kept handle)."""
+    def call(self, name, args, kwargs, stand_ins=None):
+        """Call the learner's function ``name`` (or a kept handle).
+
+        ``stand_ins`` maps names of the learner's namespace to trusted
+        functions that replace them during this call (see
+        :class:`RemoteFunction`).
+        """
         self._ensure_running()
         self._send({"op": "call", "name": name,
                     "args": codec.encode(list(args), self._keep),
                     "kwargs": codec.encode(dict(kwargs), self._keep),
+                    "globals": codec.encode(dict(stand_ins or {}),
+                                            self._keep),
                     "timeout": self.limits.call_timeout})
         label = name if isinstance(name, str) else "the function"
+        # one deadline for the call and every callback it makes
+        deadline = time.monotonic() + self.limits.call_timeout + 5
         while True:
-            reply = self._receive(self.limits.call_timeout + 5)
+            reply = self._receive(max(0.0, deadline - time.monotonic()))
             if reply is None:
                 reason = self._exit_reason()
                 self._kill()
@@ -569,15 +578,23 @@ def _write_back(old, new):
 
 
 class RemoteFunction:
-    """A learner's function, called in the sandbox, usable as if local."""
+    """A learner's function, called in the sandbox, usable as if local.
 
-    def __init__(self, sandbox, name):
+    ``stand_ins`` (``{name: function}``) replaces names of the learner's
+    namespace by trusted functions while this function runs: a learner's
+    ``neuron_forward`` graded with a correct ``sigmoid`` in place of theirs
+    loses no points for a mistake that ``sigmoid``'s own test counts.
+    """
+
+    def __init__(self, sandbox, name, stand_ins=None):
         self._sandbox = sandbox
+        self._stand_ins = dict(stand_ins or {})
         self.__name__ = name
         self.__qualname__ = name
 
     def __call__(self, *args, **kwargs):
-        return self._sandbox.call(self.__name__, args, kwargs)
+        return self._sandbox.call(self.__name__, args, kwargs,
+                                  self._stand_ins)
 
     def __repr__(self):
         return f"<your function {self.__name__}>"

@@ -22,15 +22,18 @@ __all__ = [
     "assert_close",
     "assert_gradient_close",
     "assert_no_warnings",
+    "assert_plausible",
     "assert_unchanged",
     "describe",
     "earlier_exercise",
     "grading_rng",
-    "relative_error",
 ]
 
 #: Seed of :func:`grading_rng`; the grader sets it per submission and test.
 GRADING_SEED = 0
+#: True while the grader runs a test cell: the learner's functions are then
+#: stand-ins with their own time limit (see :func:`time_limited`).
+IN_GRADER = False
 
 
 class CheckFailed(AssertionError):
@@ -62,11 +65,29 @@ def describe(value):
     return f"a {type(value).__name__} object"
 
 
-def _fmt(x):
+def _fmt(x, digits=6):
     try:
-        return f"{float(x):.6g}"
+        return f"{float(x):.{digits}g}"
     except (TypeError, ValueError, OverflowError):
         return repr(x)
+
+
+def _pair(expected, got):
+    """``"expected E, got G"`` with enough digits that E and G differ,
+    and their relative difference when they are close."""
+    for digits in range(6, 18):
+        e, g = _fmt(expected, digits), _fmt(got, digits)
+        if e != g:
+            break
+    text = f"expected {e}, got {g}"
+    try:
+        a, b = float(expected), float(got)
+    except (TypeError, ValueError, OverflowError):
+        return text
+    if a != b and np.isfinite(a) and np.isfinite(b) and digits > 6:
+        rel = abs(a - b) / max(abs(a), abs(b))
+        text += f" (a relative difference of {rel:.1e})"
+    return text
 
 
 def _as_float_array(got, what, expected_shape):
@@ -144,8 +165,7 @@ def assert_close(got, expected, what, *, rtol=1e-7, atol=1e-12,
             where = f" at index {idx}" if expected.ndim else ""
             diff = np.abs(arr - expected)
             diff = np.where(np.isfinite(diff), diff, np.inf)
-            msg = (f"{what} is wrong{where}: expected {_fmt(expected[idx])},"
-                   f" got {_fmt(arr[idx])}")
+            msg = f"{what} is wrong{where}: {_pair(expected[idx], arr[idx])}"
             if expected.ndim:
                 msg += (f" ({int((~close).sum())} of {close.size} values "
                         f"differ, largest difference {_fmt(diff.max())})")
@@ -219,6 +239,67 @@ def assert_unchanged(fn, *args, what, **kwargs):
     return result
 
 
+def assert_plausible(got, what, *, shape=(), low=-np.inf, high=np.inf,
+                     strict=False, requirement="this requirement"):
+    """Fail unless ``got`` looks like an attempt at the exercise: a number
+    (for ``shape`` ``()``) or an array of ``shape``, finite, within
+    [``low``, ``high``] (or (``low``, ``high``), ``strict``).
+
+    A test of a secondary requirement (an input left unchanged, ...) calls
+    it first, so that a placeholder such as ``return None`` or
+    ``return 0`` earns no points; a right shape and range is all it asks,
+    so a wrong value is not counted again here.
+    """
+    try:
+        arr = _as_float_array(got, what, tuple(shape))
+    except CheckFailed as exc:
+        raise CheckFailed(f"{exc} This test checks {requirement}, and "
+                          "needs a working answer to do so.") from None
+    inside = ((arr > low) & (arr < high) if strict
+              else (arr >= low) & (arr <= high))
+    if not (np.all(np.isfinite(arr)) and np.all(inside)):
+        bounds = (f"({_fmt(low)}, {_fmt(high)})" if strict
+                  else f"[{_fmt(low)}, {_fmt(high)}]")
+        raise CheckFailed(
+            f"{what} returned values outside {bounds} or not finite. This "
+            f"test checks {requirement}, and needs a working answer to do "
+            "so.")
+    return got
+
+
+def time_limited(call, seconds, message):
+    """Return ``call()``, or fail with ``message`` when it runs longer than
+    ``seconds`` (a backward pass written as finite differences, an endless
+    loop). In a notebook the limit is an alarm signal (where the platform
+    has one); in the grader, each call of a learner's function has its
+    own limit already, so this only calls. Used by the backward-pass checks
+    of lessons 03, 05 and 08."""
+    import signal
+    import threading
+
+    usable = (not IN_GRADER and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        return call()
+
+    def expired(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return call()
+    except _TooSlow:
+        raise CheckFailed(message) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _TooSlow(BaseException):
+    """Raised by :func:`time_limited`'s alarm."""
+
+
 def earlier_exercise(name, check):
     """Run ``check()``, a test of an earlier exercise ``name``.
 
@@ -233,21 +314,14 @@ def earlier_exercise(name, check):
     return ""
 
 
-def relative_error(a, b):
-    """Largest elementwise |a − b| / max(1e-12, |a| + |b|)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-12,
-                                                   np.abs(a) + np.abs(b)),
-                        initial=0.0))
-
-
 def _gradient_diagnosis(got, expected, n=None):
     """A guess at what went wrong, from how ``got`` relates to
     ``expected``."""
-    if got.shape == expected.shape and relative_error(got, -expected) < 1e-6:
+    if got.shape == expected.shape and np.allclose(got, -expected,
+                                                   rtol=1e-6, atol=1e-12):
         return "it has the opposite sign: a sign error?"
     if (got.shape == expected.shape[::-1] and got.ndim == 2
-            and relative_error(got.T, expected) < 1e-6):
+            and np.allclose(got.T, expected, rtol=1e-6, atol=1e-12)):
         return "it is transposed."
     mask = np.abs(expected) > 1e-8
     if got.shape == expected.shape and mask.any():
@@ -293,9 +367,9 @@ def assert_gradient_close(got, expected, what, *, tol=1e-6, n=None,
             where = f" at index {idx}" if expected.ndim else ""
             diagnosis = _gradient_diagnosis(arr, expected, n)
             raise CheckFailed(
-                f"{what} is wrong{where}: expected {_fmt(expected[idx])}, "
-                f"got {_fmt(arr[idx])} (relative error {err:.2g}, should "
-                f"be below {tol:g})."
+                f"{what} is wrong{where}: expected "
+                f"{_fmt(expected[idx], 8)}, got {_fmt(arr[idx], 8)} "
+                f"(relative error {err:.2g}, should be below {tol:g})."
                 + (f" Compared with the numerical gradient, {diagnosis}"
                    if diagnosis else ""))
     except CheckFailed as exc:
@@ -385,3 +459,63 @@ def _matches(got, value, atol):
 
 
 __all__ += ["assert_gradients_close"]
+
+
+# -- a lesson's visible checks ---------------------------------------------
+def check(passed):
+    """Make a function a lesson's visible check: when it returns, it prints
+    ``✓ passed``; when it finds a mistake, it raises :class:`CheckFailed`
+    (shown as its message alone, see :func:`show_failures_as_messages`).
+    Used by every lesson module (``coursetools.lessonNN``)."""
+    import functools
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            result = fn(*args, **kwargs)
+            print(f"✓ {passed}")
+            return result
+
+        run.passed = passed
+        return run
+
+    return decorate
+
+
+__all__ += ["check", "time_limited"]
+
+
+# -- how a failed check looks in a notebook ----------------------------------
+def _show_check_failed(shell, etype, value, tb, tb_offset=None):
+    """IPython's display of a :class:`CheckFailed`: the message in a box,
+    not a traceback through this package. The cell still fails, so
+    nbgrader's Validate and nbval see it."""
+    import textwrap
+
+    lines = []
+    for para in str(value).splitlines() or [""]:
+        lines.extend(textwrap.wrap(para, 76) or [""])
+    red, bold, reset = "\x1b[31m", "\x1b[1m", "\x1b[0m"
+    stb = [f"{red}{bold}✗ Check failed{reset}",
+           *(f"{red}  {line}{reset}" for line in lines)]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def show_failures_as_messages(shell=None):
+    """Show failed checks in ``shell`` (this IPython, by default) as their
+    message alone. Called on import of the lesson modules; a no-op outside
+    IPython. Used by every lesson."""
+    if shell is None:
+        try:
+            shell = get_ipython()  # noqa: F821 (defined inside IPython)
+        except NameError:
+            return
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return
+    existing = tuple(getattr(shell, "custom_exceptions", ()) or ())
+    if CheckFailed not in existing:
+        shell.set_custom_exc((CheckFailed,), _show_check_failed)
+
+
+__all__ += ["show_failures_as_messages"]

@@ -34,6 +34,13 @@ class Variant:
     learner is told what is wrong.
     ``extra``: code cells appended to the notebook (``(position, code)``,
     position ``None`` for the end).
+    ``loses``: exactly how many points the variant must lose (a slip costs
+    only the points of the requirement it breaks).
+
+    The code of a cell is written as it would be in the notebook, a whole
+    function definition in a triple-quoted string, indented as it suits
+    the test module: it is dedented, and runs after the notebook's own
+    imports (``np`` is there).
     """
 
     name: str
@@ -42,6 +49,7 @@ class Variant:
     passes: set = field(default_factory=set)
     says: str = ""
     extra: list = field(default_factory=list)
+    loses: float = None
 
     def __str__(self):
         return self.name
@@ -136,6 +144,11 @@ def check_variant(lesson, variant):
         f"{variant.name!r}: expected {sorted(variant.passes)} to pass, "
         f"passed {sorted(passed)}:\n{detail}")
     assert_actionable(report)
+    if variant.loses is not None:
+        lost = report.max_score - report.score
+        assert lost == variant.loses, (
+            f"{variant.name!r} lost {lost:g} points, expected "
+            f"{variant.loses:g}:\n{detail}")
     if variant.says:
         text = " ".join(messages[t] for t in variant.fails)
         assert re.search(variant.says, text, re.I | re.S), (

@@ -95,7 +95,8 @@ def cohort_spec(release):
 
 FULL = sum(points(LESSON).values())
 # "wrong" gets neuron_forward wrong and only that
-WRONG = FULL - points(LESSON)["test_neuron_forward"]
+WRONG = FULL - (points(LESSON)["test_neuron_forward_batch"]
+                + points(LESSON)["test_neuron_forward_sample"])
 EXPECTED = {"honest": FULL, "blank": 0, "wrong": WRONG, "cheat": 0,
             "reordered": FULL, **{name: FULL for name in BAD_CODE}}
 REFUSED = {"empty": "empty", "truncated": "not valid JSON",

@@ -99,7 +99,9 @@ def test_cohort_grades(cohort):
     assert scores["honest"] == FULL
     assert scores["blank"] == 0
     # sigmoid right, neuron_forward wrong
-    assert scores["wrong"] == FULL - points(LESSON)["test_neuron_forward"]
+    assert scores["wrong"] == FULL - (
+        points(LESSON)["test_neuron_forward_batch"]
+        + points(LESSON)["test_neuron_forward_sample"])
     assert scores["cheater"] < scores["honest"]
     assert "Grading 01-sigmoid-neuron/01-sigmoid-neuron in the sandbox" \
         in log
