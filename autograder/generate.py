@@ -1,15 +1,24 @@
 """``python -m autograder generate``: lessons/ from solutions/.
 
-Each instructor notebook goes through nbgrader's own ``generate_assignment``
-with the course's configuration (solutions replaced by stubs, hidden tests
-removed, cells locked) in a throw-away course directory; the released
-notebook is written to ``lessons/`` with outputs cleared.
-``--check`` writes nothing and fails when ``lessons/`` has drifted.
+First, the *given* cells of ``solutions/`` are filled in: a cell whose
+metadata says ``"course": {"given": ["sigmoid", ...]}`` repeats earlier
+lessons' answers (lesson 05 needs a working ``sigmoid``), and its code is
+generated from the one place each answer is written, the solution cell of
+that name in an earlier lesson, so a fix there reaches every lesson.
+Then each instructor notebook goes through nbgrader's own
+``generate_assignment`` with the course's configuration (solutions replaced
+by stubs, hidden tests removed, cells locked) in a throw-away course
+directory; the released notebook is written to ``lessons/`` with outputs
+cleared.
+``--check`` writes nothing and fails when ``solutions/``'s given cells or
+``lessons/`` have drifted.
 """
 
 import os
+import re
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -28,6 +37,85 @@ def normalise(nb):
             cell.outputs = []
             cell.execution_count = None
     return nbformat.writes(nb, version=4) + "\n"
+
+
+MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def answers(solutions=grading.SOLUTIONS):
+    """``{grade_id: (lesson, code)}`` of every solution cell, its code
+    without the solution markers (the instructor's answer, whole)."""
+    found = {}
+    for lesson, path in grading.lessons(solutions).items():
+        for cell in nbformat.read(str(path), 4).cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("solution"):
+                code = "\n".join(line for line in cell.source.splitlines()
+                                 if not MARKER.match(line))
+                found.setdefault(meta["grade_id"],
+                                 (lesson, _short_docstrings(code.strip())))
+    return found
+
+
+def _short_docstrings(code):
+    """``code`` with each function's docstring cut to its first paragraph,
+    so a given cell says what each function does without the exercise's
+    instructions."""
+    import ast
+
+    lines = code.splitlines()
+    functions = [n for n in ast.walk(ast.parse(code))
+                 if isinstance(n, ast.FunctionDef)]
+    for node in sorted(functions, key=lambda n: -n.lineno):
+        doc = ast.get_docstring(node, clean=True)
+        first = node.body[0]
+        if not doc or "\n\n" not in doc:
+            continue
+        indent = " " * first.col_offset
+        summary = doc.split("\n\n")[0].splitlines()
+        summary[0] = '"""' + summary[0]
+        summary[-1] += '"""'
+        lines[first.lineno - 1:first.end_lineno] = [
+            indent + line for line in summary]
+    return "\n".join(lines)
+
+
+def given_source(names, lesson, known):
+    """The code of a given cell that repeats the answers ``names`` in
+    ``lesson``; ``known`` is :func:`answers`."""
+    missing = [n for n in names if n not in known or known[n][0] >= lesson]
+    if missing:
+        raise ValueError(f"{lesson}: given cell names {missing}, which no "
+                         "earlier lesson's solution cell defines")
+    listing = ", ".join(f"{n} ({known[n][0][:2]})" for n in names)
+    header = textwrap.fill(
+        f"# Given, from earlier lessons: {listing}. Generated from their "
+        "solutions by `python -m autograder generate`: edit them there.",
+        79, subsequent_indent="# ")
+    return header + "\n" + "\n\n\n".join(known[n][1] for n in names)
+
+
+def fill_given(solutions=grading.SOLUTIONS, write=True):
+    """Regenerate the given cells of every instructor notebook; the names
+    of the notebooks that were (or, without ``write``, would be)
+    changed."""
+    known = answers(solutions)
+    changed = []
+    for lesson, path in grading.lessons(solutions).items():
+        nb = nbformat.read(str(path), 4)
+        dirty = False
+        for cell in nb.cells:
+            names = cell.get("metadata", {}).get("course", {}).get("given")
+            if cell.cell_type != "code" or not names:
+                continue
+            source = given_source(list(names), lesson, known)
+            if cell.source != source:
+                cell.source, dirty = source, True
+        if dirty:
+            changed.append(path.name)
+            if write:
+                Path(path).write_text(normalise(nb))
+    return changed
 
 
 def release(solutions=grading.SOLUTIONS):
@@ -66,9 +154,14 @@ def release(solutions=grading.SOLUTIONS):
 def main(check=False, lessons=LESSONS, solutions=grading.SOLUTIONS,
          released=None):
     """Write (or with ``check`` compare) ``lessons/``; the exit status."""
-    if released is None:
-        released = release(solutions)
     stale = []
+    if released is None:
+        given = fill_given(solutions, write=not check)
+        for name in given:
+            print(("stale given cells: " if check else "wrote ")
+                  + f"solutions/{name}", file=sys.stderr if check else None)
+        stale += [f"solutions/{name} (given cells)" for name in given]
+        released = release(solutions)
     for lesson, text in released.items():
         path = lessons / f"{lesson}.ipynb"
         if path.exists() and path.read_text() == text:
