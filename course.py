@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 ENV_FILE = ROOT / "environment.yml"
 SETTINGS_FILE = ROOT / "lab-settings" / "overrides.json"
+# the learner's JupyterLab: no instructor screens, a Grade button
+LEARNER_CONFIG = ROOT / "lab-settings" / "learner"
+LAB_EXTENSION = ROOT / "labextension" / "backprop-course"
 STAMP = VENV / "course-installed.json"
 FIRST_LESSON = "lessons/01-sigmoid-neuron.ipynb"
 WORK = ROOT / "work"  # the learner's own copies of the lessons
@@ -153,7 +156,9 @@ def ensure_venv():
 
 def write_lab_settings():
     """JupyterLab settings overrides for this course (also used by Binder's
-    postBuild): every cell rendered, no news or update pop-ups."""
+    postBuild): every cell rendered, no news or update pop-ups; and the
+    course's JupyterLab extension (the Grade button), built into
+    ``labextension/backprop-course``."""
     target = VENV / "share" / "jupyter" / "lab" / "settings"
     target.mkdir(parents=True, exist_ok=True)
     text = SETTINGS_FILE.read_text(encoding="utf-8")
@@ -161,6 +166,28 @@ def write_lab_settings():
     out = target / "overrides.json"
     if not out.exists() or out.read_text(encoding="utf-8") != text:
         out.write_text(text, encoding="utf-8")
+    installed = VENV / "share" / "jupyter" / "labextensions" / \
+        LAB_EXTENSION.name
+    if _tree(installed) != _tree(LAB_EXTENSION):
+        shutil.rmtree(installed, ignore_errors=True)
+        shutil.copytree(LAB_EXTENSION, installed)
+
+
+def _tree(folder):
+    """``{relative path: bytes}`` of the files under ``folder``."""
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def learner_env():
+    """The environment of the learner's JupyterLab: the course's learner
+    configuration first (nbgrader's instructor screens off, the Grade
+    button's server side on)."""
+    paths = [str(LEARNER_CONFIG)]
+    if os.environ.get("JUPYTER_CONFIG_PATH"):
+        paths.append(os.environ["JUPYTER_CONFIG_PATH"])
+    return dict(os.environ, JUPYTER_CONFIG_PATH=os.pathsep.join(paths))
 
 
 def prepare_work():
@@ -188,7 +215,8 @@ def lab(args):
         cmd.append("--allow-root")
     print("starting JupyterLab (stop it with Ctrl-C)", flush=True)
     try:
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT,
+                               env=learner_env())
     except KeyboardInterrupt:
         return 0
 

@@ -37,6 +37,35 @@ def _course(args):
     return course.init(args.directory)
 
 
+def _lab(args):
+    """The instructor's JupyterLab: nbgrader's full interface (formgrader,
+    create assignment, ...) in a course directory."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    course = Path(args.course).resolve()
+    if not (course / "nbgrader_config.py").is_file():
+        print(f"cannot start: {course} is not a course directory (no "
+              "nbgrader_config.py); create one with `python -m autograder "
+              "course DIR`", file=sys.stderr)
+        return 2
+    bindir = os.path.dirname(sys.executable)
+    env = dict(os.environ)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    # the learner's configuration (no instructor screens) is not wanted
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    cmd = [sys.executable, "-m", "jupyter", "lab", *args.lab_args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    print(f"starting the instructor's JupyterLab in {course}: formgrader is "
+          "under Nbgrader > Formgrader (stop it with Ctrl-C)", flush=True)
+    try:
+        return subprocess.call(cmd, cwd=course, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _autograde(args):
     from autograder import cohort
 
@@ -66,6 +95,14 @@ def main(argv=None):
     p = sub.add_parser("course", help="create an nbgrader course directory")
     p.add_argument("directory")
     p.set_defaults(run=_course)
+    p = sub.add_parser(
+        "lab", help="open the instructor's JupyterLab (nbgrader's "
+        "formgrader) in a course directory")
+    p.add_argument("course", nargs="?", default=".",
+                   help="the nbgrader course directory (default: here)")
+    p.add_argument("lab_args", nargs=argparse.REMAINDER,
+                   help="further arguments for `jupyter lab`")
+    p.set_defaults(run=_lab)
     p = sub.add_parser(
         "autograde", help="grade every submission of a course directory, "
         "in parallel, with nbgrader's gradebook")
