@@ -130,13 +130,18 @@ def _bce_mistakes(y_hat, y, expected):
     return _bce_hints(y_hat, expected, only_first, swapped)
 
 
+def _bce_cases(rng, low):
+    """``(y_hat, y, keyword arguments)``: ŷ in [low, 1 − low] of every
+    kind, and an eps given by name."""
+    cases = [(*case, {}) for case in _kinds(_probabilities(rng, low))]
+    cases.append((*_probabilities(rng, 0.05)((5,)), {"eps": 1e-9}))
+    return cases
+
+
 def grade_bce_values(bce):
     """Random ŷ in [0.01, 0.99] of every kind, and an eps given by name;
     the tolerance admits any eps up to 1e-7."""
-    rng = grading_rng()
-    cases = [(*case, {}) for case in _kinds(_probabilities(rng, 0.01))]
-    cases.append((*_probabilities(rng, 0.05)((5,)), {"eps": 1e-9}))
-    for y_hat, y, kwargs in cases:
+    for y_hat, y, kwargs in _bce_cases(grading_rng(), 0.01):
         expected = oracles.bce(y_hat, y)
         _assert_loss(bce, "bce", y_hat, y, expected, kwargs=kwargs,
                      atol=_eps_atol(y_hat),
@@ -172,10 +177,7 @@ def grade_bce_grad(bce_grad):
     """Random ŷ in [0.05, 0.95] of every kind, and an eps given by name,
     against central differences of the oracle's BCE (accurate to about
     1e-9); the tolerance admits any eps up to 1e-7."""
-    rng = grading_rng()
-    cases = [(*case, {}) for case in _kinds(_probabilities(rng, 0.05))]
-    cases.append((*_probabilities(rng, 0.05)((4,)), {"eps": 1e-9}))
-    for y_hat, y, kwargs in cases:
+    for y_hat, y, kwargs in _bce_cases(grading_rng(), 0.05):
         expected = oracles.central_difference(
             lambda t, y=y: oracles.bce(t, y), y_hat)
         _assert_grad(bce_grad, "bce_grad", y_hat, y, expected, kwargs=kwargs,
