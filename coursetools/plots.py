@@ -18,78 +18,6 @@ from coursetools.drawing import learner_values as _learner_curve
 from coursetools.drawing import num as _num
 from coursetools.drawing import show_message as _show_message
 
-
-def _per_sample(fn):
-    """``fn(ŷ, 1.0)`` for one prediction at a time, over an array of ŷ:
-    the curve of a loss, or of its gradient, for one sample with y = 1."""
-    def curve(y_hat):
-        return np.array([fn(float(v), 1.0) for v in y_hat], dtype=float)
-    return curve
-
-
-def plot_losses(mse, bce, mse_grad, bce_grad, axes=None):
-    """Draw MSE and BCE of one prediction ŷ against the true answer y = 1
-    (left) and their gradients ∂L/∂ŷ (right), for ŷ in (0, 1], with the
-    confidently wrong region (ŷ < 0.1) shaded and its edge labelled.
-
-    The four functions are the learner's, each called on one sample at a
-    time. Returns the two axes.
-    Used in lesson 02-loss-functions.
-    """
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11.0, 4.2),
-                               layout="constrained")
-    y_hat = np.linspace(0.01, 1.0, 397)
-    panels = [(axes[0], (mse, bce), "loss L", (-0.1, 5.0),
-               "Loss of one prediction ŷ when y = 1"),
-              (axes[1], (mse_grad, bce_grad), "gradient ∂L/∂ŷ", (-21.0, 2.0),
-               "Its gradient: how hard the loss pushes ŷ")]
-    for ax, fns, ylabel, ylim, title in panels:
-        curves, at_edge = {}, None  # after the loop: the gradient panel's
-        for fn in fns:
-            name = getattr(fn, "__name__", "your function")
-            values, message = _learner_curve(_per_sample(fn), name,
-                                             (y_hat,), y_hat.shape)
-            if message:
-                _show_message(ax, message)
-                break
-            curves[name] = values
-        else:
-            at_edge = _loss_panel(ax, y_hat, curves)
-            ax.set_ylim(*ylim)
-            ax.set_ylabel(ylabel)
-            ax.set_title(title)
-    if at_edge and at_edge[0] != 0:
-        ratio = at_edge[1] / at_edge[0]
-        axes[1].text(0.97, 0.22, f"At ŷ = 0.1, BCE pushes\n"
-                     f"{_num(ratio)} times as hard as MSE",
-                     transform=axes[1].transAxes,
-                     ha="right", va="center", fontsize=10)
-    return axes
-
-
-def _loss_panel(ax, y_hat, curves, edge=0.1):
-    """One panel of :func:`plot_losses`: two curves for y = 1, the
-    confidently wrong region shaded, the values at its edge labelled and
-    returned."""
-    ax.axvspan(0.0, edge, color="#fde2e2", zorder=0)
-    ax.text(edge / 2, 0.4, "confidently wrong", rotation=90, fontsize=9,
-            transform=ax.get_xaxis_transform(), ha="center", va="center",
-            color="C3")
-    ax.axhline(0.0, color=_FAINT, lw=0.8, ls="--")
-    values_at_edge = []
-    for (name, values), color in zip(curves.items(), ("C0", "C1")):
-        at_edge = float(np.interp(edge, y_hat, values))
-        values_at_edge.append(at_edge)
-        ax.plot(y_hat, values, lw=2.5, color=color,
-                label=f"{name}: {_num(at_edge, 2)} at ŷ = {edge:g}")
-        ax.plot(edge, at_edge, "o", color=color, zorder=3)
-    ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel("prediction ŷ (the true answer is y = 1)")
-    ax.legend(loc="center right", frameon=False)
-    return values_at_edge
-
-
 # -- lesson 03-chain-rule --------------------------------------------------
 
 def _significant(value, digits=4):
@@ -721,8 +649,6 @@ def plot_loss_curves_zoomed(histories, lowest, zoom_from=5, axes=None,
 
 __all__ += ["DescentFigure", "plot_loss_curves", "plot_loss_curves_zoomed",
             "plot_training"]
-
-__all__ += ["plot_losses"]  # lesson 02-loss-functions
 
 
 # --- lesson 06-training-in-practice ------------------------------------------
