@@ -472,7 +472,14 @@ def check(passed):
     def decorate(fn):
         @functools.wraps(fn)
         def run(*args, **kwargs):
-            result = fn(*args, **kwargs)
+            try:
+                result = fn(*args, **kwargs)
+            except (CheckFailed, NotImplementedError):
+                raise
+            except Exception as exc:  # the learner's function raised
+                if IN_GRADER:  # the grader explains it (autograder.grading)
+                    raise
+                raise CheckFailed(_raised(exc)) from None
             print(f"✓ {passed}")
             return result
 
@@ -485,18 +492,61 @@ def check(passed):
 __all__ += ["check", "time_limited"]
 
 
+def _learner_frame(tb):
+    """The innermost frame of ``tb`` in the learner's own code (not this
+    package's, not a library's), as ``(function, line)``, or None."""
+    import os
+    import sys
+    import traceback
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    libraries = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix,
+                       package})
+    frames = [f for f in traceback.extract_tb(tb)
+              if not os.path.abspath(f.filename).startswith(libraries)]
+    if not frames:
+        return None
+    return frames[-1].name, (frames[-1].line or "").strip()
+
+
+def _raised(exc):
+    """A sentence for an exception out of a learner's function."""
+    where = _learner_frame(exc.__traceback__)
+    name = type(exc).__name__
+    if where is None:
+        return f"Calling your function raised {name}: {exc}"
+    function, line = where
+    at = f" at the line `{line}`" if line else ""
+    return f"Your `{function}` raised {name}{at}: {exc}"
+
+
 # -- how a failed check looks in a notebook ----------------------------------
 def _show_check_failed(shell, etype, value, tb, tb_offset=None):
-    """IPython's display of a :class:`CheckFailed`: the message in a box,
-    not a traceback through this package. The cell still fails, so
-    nbgrader's Validate and nbval see it."""
+    """IPython's display of a :class:`CheckFailed`, and of an exercise not
+    written yet (its ``NotImplementedError``): the message in a box, not a
+    traceback through this package. The cell still fails with the same
+    exception, so nbgrader's Validate and nbval see it."""
     import textwrap
 
+    if issubclass(etype, CheckFailed):
+        title, text = "✗ Check failed", str(value)
+    else:
+        where = _learner_frame(tb)
+        if where is None or where[0] == "<module>":
+            # raised by a library, or by a cell itself: the usual traceback
+            stb = shell.InteractiveTB.structured_traceback(
+                etype, value, tb, tb_offset=tb_offset)
+            shell._showtraceback(etype, value, stb)
+            return stb
+        title = f"✗ `{where[0]}` is not written yet"
+        text = (f"It still raises NotImplementedError. Replace the "
+                f"`raise NotImplementedError()` line of `{where[0]}` with "
+                "your code, run its cell, then run this cell again.")
     lines = []
-    for para in str(value).splitlines() or [""]:
+    for para in text.splitlines() or [""]:
         lines.extend(textwrap.wrap(para, 76) or [""])
     red, bold, reset = "\x1b[31m", "\x1b[1m", "\x1b[0m"
-    stb = [f"{red}{bold}✗ Check failed{reset}",
+    stb = [f"{red}{bold}{title}{reset}",
            *(f"{red}  {line}{reset}" for line in lines)]
     shell._showtraceback(etype, value, stb)
     return stb
@@ -515,7 +565,8 @@ def show_failures_as_messages(shell=None):
         return
     existing = tuple(getattr(shell, "custom_exceptions", ()) or ())
     if CheckFailed not in existing:
-        shell.set_custom_exc((CheckFailed,), _show_check_failed)
+        shell.set_custom_exc((CheckFailed, NotImplementedError),
+                             _show_check_failed)
 
 
 __all__ += ["show_failures_as_messages"]
