@@ -238,20 +238,14 @@ RIGHT = [
             new_params = {k: params[k] + new_velocity[k] for k in params}
             return new_params, new_velocity
     """)),
-    Variant("element by element with np.nditer", step("""
+    Variant("ufuncs over zipped keys", step("""
         def momentum_step(params, grads, velocity, lr, momentum):
-            new_params, new_velocity = {}, {}
-            for k in params:
-                p = np.array(params[k], dtype=float)
-                g = np.asarray(grads[k], dtype=float)
-                v = np.broadcast_to(np.asarray(velocity.get(k, 0.0), float),
-                                    p.shape)
-                d = np.empty_like(p)
-                for idx in np.ndindex(p.shape):
-                    d[idx] = momentum * v[idx] - lr * g[idx]
-                new_velocity[k] = d if d.ndim else float(d)
-                new_params[k] = (p + d) if d.ndim else float(p + d)
-            return new_params, new_velocity
+            keys = list(params)
+            changes = [np.subtract(np.multiply(momentum,
+                                               velocity.get(k, 0.0)),
+                                   np.multiply(lr, grads[k])) for k in keys]
+            new_params = [np.add(params[k], d) for k, d in zip(keys, changes)]
+            return dict(zip(keys, new_params)), dict(zip(keys, changes))
     """)),
 ]
 
