@@ -6,7 +6,6 @@ an error.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from coursetools.drawing import explain_failure
 
@@ -97,68 +96,6 @@ def lr_explorer(X, y, gradient_step, neuron_backward, neuron_forward,
 
 
 __all__ += ["lr_explorer"]
-
-
-# --- lesson 06-training-in-practice ------------------------------------------
-
-def gradient_explorer(gradient_norms, max_layers=20):
-    """Controls "activation" (ReLU or sigmoid), "initialisation" (He or
-    Xavier), "weight scale" (a factor on the initial weights, log scale,
-    0.1 to 10) and "hidden layers" (1 to ``max_layers``) that redraw the
-    size of every layer's weight gradient in a fresh network.
-
-    ``gradient_norms(n_hidden, activation, method, scale)`` is the
-    notebook's function: it builds the network with the learner's
-    ``init_params`` and returns one norm per weight matrix. Returns the
-    ``ipywidgets.interactive`` object.
-    Used in lesson 06-training-in-practice.
-    """
-    import textwrap
-
-    from coursetools.plots import _show_message, plot_gradient_norms
-
-    def draw(activation, initialisation, scale, hidden_layers):
-        _, ax = plt.subplots(figsize=(8.5, 4.0), layout="constrained")
-        try:
-            norms = gradient_norms(hidden_layers, activation,
-                                   initialisation.lower(), scale)
-        except NotImplementedError:
-            _show_message(ax, "Write relu, relu_grad and init_params "
-                          "above first,\nthen run this cell again.")
-        except Exception as exc:  # a learner's mistake: explain it
-            _show_message(ax, f"Computing the gradients raised "
-                          f"{type(exc).__name__}:\n"
-                          + textwrap.shorten(str(exc), 100)
-                          + "\n\nRun the tests of your functions above.")
-        else:
-            plural = "s" if hidden_layers != 1 else ""
-            label = (f"{activation}, {initialisation} × {scale:.3g}, "
-                     f"{hidden_layers} hidden layer{plural}")
-            plot_gradient_norms({label: norms}, ax=ax)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15),
-                      frameon=False)
-        plt.show()
-
-    style = {"description_width": "100px"}
-    layout = widgets.Layout(width="480px")
-    return widgets.interactive(
-        draw,
-        activation=widgets.ToggleButtons(
-            options=["ReLU", "sigmoid"], value="sigmoid",
-            description="activation", style=style),
-        initialisation=widgets.ToggleButtons(
-            options=["He", "Xavier"], value="Xavier",
-            description="initialisation", style=style),
-        scale=widgets.FloatLogSlider(
-            value=1.0, base=10, min=-1, max=1, step=0.05,
-            description="weight scale", readout_format=".2f",
-            continuous_update=False, style=style, layout=layout),
-        hidden_layers=widgets.IntSlider(
-            value=10, min=1, max=max_layers, description="hidden layers",
-            continuous_update=False, style=style, layout=layout))
-
-
-__all__ += ["gradient_explorer"]
 
 
 # --- lesson 05-multilayer-backprop -------------------------------------------
