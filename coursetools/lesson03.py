@@ -334,16 +334,19 @@ def check_neuron_backward_bce(neuron_backward):
     _check_backward(neuron_backward, "bce")
 
 
-def _backward_attempt(got, what, n_features):
-    """Fail unless ``got`` looks like ``(dw, db)``: shapes, finite, a
-    gradient that is not all 0."""
+def _backward_attempt(got, what):
+    """Fail unless ``got`` looks like an attempt at ``(dw, db)``: two
+    arrays or numbers, finite, a gradient that is not all 0. (Their shapes
+    are the gradient tests' business.)"""
     requirement = "that X, w and y are left unchanged"
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
         raise CheckFailed(f"{what} returned {describe(got)}; expected a "
                           f"tuple (dw, db). This test checks {requirement}, "
                           "and needs a working answer to do so.")
-    assert_plausible(got[1], f"db of {what}", requirement=requirement)
-    _attempt(got[0], f"dw of {what}", requirement, (n_features,))
+    for name, value in zip(("dw", "db"), got):
+        assert_plausible(value, f"{name} of {what}", shape=np.shape(value),
+                         requirement=requirement)
+    _attempt(got[0], f"dw of {what}", requirement, np.shape(got[0]))
 
 
 @check("neuron_backward leaves X, w and y unchanged")
@@ -355,12 +358,12 @@ def check_neuron_backward_unchanged(neuron_backward):
     got = _in_time(lambda: assert_unchanged(
         neuron_backward, X, w, B4, Y4.copy(), loss="mse", what=what), what,
         X.shape[1])
-    _backward_attempt(got, what, X.shape[1])
+    _backward_attempt(got, what)
     for loss in ("mse", "bce"):
         what = f"neuron_backward({_call(loss)}) for X of shape (4, 3)"
         got = assert_unchanged(neuron_backward, X4.copy(), W4.copy(), B4,
                                Y4.copy(), loss=loss, what=what)
-        _backward_attempt(got, what, 3)
+        _backward_attempt(got, what)
 
 
 # -- numerical_gradient ------------------------------------------------------

@@ -219,13 +219,13 @@ def grade_neuron_backward_unchanged(neuron_backward):
     got = _in_time(lambda: assert_unchanged(
         neuron_backward, X, w, b, y, loss="mse", what=what), what,
         X.shape[1])
-    _backward_attempt(got, what, X.shape[1])
+    _backward_attempt(got, what)
     for i, (X, w, b, y) in enumerate(_small_cases(rng)[:4]):
         loss = ("mse", "bce")[i % 2]
         what = f"neuron_backward({_call(loss)}) for X of shape {X.shape}"
         got = assert_unchanged(neuron_backward, X, w, b, y, loss=loss,
                                what=what)
-        _backward_attempt(got, what, X.shape[1])
+        _backward_attempt(got, what)
 
 
 # -- numerical_gradient ------------------------------------------------------
