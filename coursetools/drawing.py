@@ -15,7 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = ["FAINT", "axes", "explain_failure", "learner_values",
-           "message_png", "num", "png", "show_message", "signed"]
+           "loss_history", "message_png", "num", "png", "show_message",
+           "signed"]
 
 #: Colour of reference lines and curves.
 FAINT = "0.6"
@@ -46,6 +47,20 @@ def learner_values(fn, name, args, shape):
         return None, (f"{name} returned shape {values.shape}, expected "
                       f"{shape}.\n\nRun its tests above to find out what "
                       "is wrong.")
+    return values, None
+
+
+def loss_history(history):
+    """A learner's loss history as a 1-d float array, ``(values, None)``,
+    or ``(None, message)`` when it is no list of numbers or empty.
+    Used by the loss curves of lessons 04 and 05."""
+    try:
+        values = np.asarray(history, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return None, ("The history is not a list of numbers.\n\n"
+                      "Run the tests above to find out what is wrong.")
+    if values.size == 0:
+        return None, "The history is empty: record the loss at the start."
     return values, None
 
 
