@@ -311,10 +311,15 @@ def earlier_exercise(name, check):
     """Run ``check()``, a test of an earlier exercise ``name``.
 
     Return ``""`` when it passes, or a sentence that blames ``name`` when it
-    fails, to pass as ``note=`` to a later check that depends on it.
+    fails, to pass as ``note=`` to a later check that depends on it. What
+    ``check`` prints (an earlier check's ✓) is not shown.
     """
+    import contextlib
+    import io
+
     try:
-        check()
+        with contextlib.redirect_stdout(io.StringIO()):
+            check()
     except Exception:  # any failure of the earlier exercise
         return (f"This exercise calls your `{name}`, which fails its own "
                 f"test: fix `{name}` first, then run this test again.")
