@@ -395,12 +395,17 @@ def _unsample(got, expected, what):
 def _close(got, expected, what, hints=None, n=None, note=""):
     """A gradient against its expected value, to a relative 1e-7, with a
     diagnosis from ``hints`` ({diagnosis: what the mistake gives})."""
-    got, expected, pick = _unsample(got, expected, what)
-    arr = _array(got, what, expected.shape)
+    try:
+        got, expected, pick = _unsample(got, expected, what)
+        arr = _array(got, what, expected.shape)
+    except CheckFailed as exc:
+        raise CheckFailed(f"{exc} {note}".strip()) from None
     try:
         assert_gradient_close(arr, expected, what, tol=1e-7, n=n)
     except CheckFailed as exc:
-        message = str(exc)
+        # the expected gradient here is the right one, not a numerical one
+        message = str(exc).replace("Compared with the numerical gradient, "
+                                   "it", "It")
         for diagnosis, value in (hints or {}).items():
             value = pick(np.asarray(value, dtype=float))
             if value.shape == arr.shape and np.allclose(arr, value,
@@ -502,7 +507,7 @@ def _check_report(report, op, inputs, value, grads, where, hints=None,
                 f"∂L/∂{names[k]} from {what} has the result's shape "
                 f"{result}, not the shape {shape} of {names[k]}: "
                 f"{names[k]} was broadcast, so sum its gradient back to its "
-                "own shape with unbroadcast.")
+                f"own shape with unbroadcast. {note}".strip())
         mistakes = {d: v[k] for d, v in (hints or {}).items()
                     if v[k] is not None}
         _close(got[position], grads[k], f"∂L/∂{names[k]} from {what}",
@@ -743,16 +748,25 @@ UNCHANGED_CASES = [
 ]
 
 
-def unchanged_check(run_op, cases):
+def unchanged_check(run_op, cases, note=""):
     """Every operation of ``cases`` (``(op, inputs, grad)``) leaves its
     inputs' data and the gradient it is handed unchanged; its gradients
-    only need the right shapes. Used by lesson 08's check and hidden
-    test."""
+    only need the right shapes. ``note`` follows a failure for want of a
+    working answer. Used by lesson 08's check and hidden test."""
+    try:
+        _unchanged(run_op, cases)
+    except CheckFailed as exc:
+        if "needs a working answer" in str(exc) and note:
+            raise CheckFailed(f"{exc} {note}") from None
+        raise
+
+
+def _unchanged(run_op, cases):
+    requirement = "that no operation changes its inputs"
     for op, inputs, grad in cases:
         where = f"{_expression(op, inputs)} for {_shapes(inputs)}"
         what = f"the backward function of {where}"
         report = _attempt(lambda: run_op(op, inputs, grad), what)
-        requirement = "that no operation changes its inputs"
         got = report.get("grads")
         if ("error" in report or not isinstance(got, (list, tuple))
                 or len(got) != len(inputs)):
@@ -762,11 +776,15 @@ def unchanged_check(run_op, cases):
                 "so.")
         for position, k in enumerate(report["parents"]):
             if 0 <= k < len(inputs) and isinstance(inputs[k], np.ndarray):
-                assert_plausible(
-                    _array(got[position], f"∂L/∂{_names(inputs)[k]} from "
-                           f"{what}", inputs[k].shape),
-                    f"∂L/∂{_names(inputs)[k]} from {what}",
-                    shape=inputs[k].shape, requirement=requirement)
+                name = f"∂L/∂{_names(inputs)[k]} from {what}"
+                try:
+                    arr = _array(got[position], name, inputs[k].shape)
+                except CheckFailed as exc:
+                    raise CheckFailed(
+                        f"{exc} This test checks {requirement}, and needs a "
+                        "working answer to do so.") from None
+                assert_plausible(arr, name, shape=inputs[k].shape,
+                                 requirement=requirement)
         for k, changed in enumerate(report["changed"]):
             if changed:
                 raise CheckFailed(
@@ -786,7 +804,7 @@ def unchanged_check(run_op, cases):
 def check_ops_unchanged(run_op):
     """Check that no operation changes its inputs' data, forwards or
     backwards, nor the gradient its backward function is handed."""
-    unchanged_check(run_op, UNCHANGED_CASES)
+    unchanged_check(run_op, UNCHANGED_CASES, note=_unbroadcast_note(run_op))
 
 
 # -- unbroadcast --------------------------------------------------------------
@@ -1017,8 +1035,9 @@ def twice_check(run_backward, nodes, order):
     of the first. Only their shapes are checked on the first call, so a
     wrong gradient is not counted again here. Used by lesson 08's check
     and hidden test."""
-    what = f"root.backward() called twice on the graph {_graph_name(nodes)}"
-    report = _attempt(lambda: run_backward(nodes, order, 2), what)
+    what = f"root.backward() on the graph {_graph_name(nodes)}"
+    report = _attempt(lambda: run_backward(nodes, order, 2),
+                      f"{what}, called twice")
     first, second = (run["grads"] for run in report["runs"])
     requirement = "that a second call gives the same gradients"
     for index, shape in enumerate(node_shapes(nodes)):

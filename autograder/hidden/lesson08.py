@@ -258,9 +258,11 @@ def grade_matmul_backward(run_op):
         _grade_op(run_op, rng, "matmul", _arrays(rng, (n, k), (k, m)))
 
 
-def _unary(run_op, op, shapes, low=None, high=None):
+def _unary(run_op, op, shapes, low=None, high=None,
+           large=LARGE_ELEMENTWISE):
+    """A large case of ``op`` first, then one of each of ``shapes``."""
     rng = grading_rng()
-    _grade_large(run_op, rng, op, [LARGE_ELEMENTWISE], low, high)
+    _grade_large(run_op, rng, op, [large], low, high)
     for shape in shapes:
         inputs = _arrays(rng, shape, low=low, high=high)
         if op == "relu":  # no element at the kink, where the slope is moot
@@ -290,18 +292,12 @@ def grade_exp_log_backward(run_op):
 
 def grade_sum_backward(run_op):
     """A large a.sum() first, then random shapes."""
-    rng = grading_rng()
-    _grade_large(run_op, rng, "sum", [LARGE_REDUCTION])
-    for shape in SHAPES:
-        _grade_op(run_op, rng, "sum", _arrays(rng, shape))
+    _unary(run_op, "sum", SHAPES, large=LARGE_REDUCTION)
 
 
 def grade_mean_backward(run_op):
     """A large a.mean() first, then random shapes."""
-    rng = grading_rng()
-    _grade_large(run_op, rng, "mean", [LARGE_REDUCTION])
-    for shape in SHAPES:
-        _grade_op(run_op, rng, "mean", _arrays(rng, shape))
+    _unary(run_op, "mean", SHAPES, large=LARGE_REDUCTION)
 
 
 def grade_ops_unchanged(run_op):
