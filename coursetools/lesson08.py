@@ -53,7 +53,7 @@ __all__ = [
     "check_unbroadcast_added_axes",
     "check_unbroadcast_size_one_axes",
     "plain_data_helpers",
-    "plot_costs",
+    "cost_table",
     "plot_graph",
     "plot_training",
 ]
@@ -1285,6 +1285,8 @@ def plot_graph(root, title="", ax=None, grads=True, **names):
     ``grads``, in red, the gradient once backward has set it. Used in
     lesson 08. Returns the axes.
     """
+    import matplotlib.pyplot as plt
+
     from coursetools.drawing import FAINT, axes, explain_failure, show_message
 
     labels = {id(t): name for name, t in names.items()}
@@ -1298,8 +1300,10 @@ def plot_graph(root, title="", ax=None, grads=True, **names):
         return ax
     width = max(column.values())
     spread = max(row.values()) - min(row.values())
-    ax = axes(ax, (min(15.0, max(6.0, 1.2 * (width + 1))),
-                   max(2.6, 0.9 * spread + 1.9)))
+    if ax is None:  # no layout engine: the axes fill the figure anyway
+        _, ax = plt.subplots(figsize=(min(15.0, max(6.0, 1.2 * (width + 1))),
+                                      max(2.6, 0.9 * spread + 1.9)))
+        ax.set_position((0.0, 0.0, 1.0, 0.92))
     drawn = {}
     for p, c in edges:
         k = drawn[p, c] = drawn.get((p, c), -1) + 1
@@ -1338,13 +1342,13 @@ def plot_graph(root, title="", ax=None, grads=True, **names):
 def plot_training(panels, title=""):
     """Curves side by side: ``panels`` maps a panel title to ``{label:
     values}`` (a value per epoch or step); a panel whose title contains
-    "loss" is drawn on a log scale. Used in lesson 08 for XOR and the
-    digits. Returns the axes."""
+    "loss" is drawn on a log scale when its values span more than a factor
+    of 20. Used in lesson 08 for XOR and the digits. Returns the axes."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator
 
     fig, axs = plt.subplots(1, len(panels), figsize=(5.2 * len(panels),
-                                                      3.6),
-                            layout="constrained", squeeze=False)
+                                                      3.6), squeeze=False)
     for ax, (name, curves) in zip(axs[0], panels.items()):
         for k, (label, values) in enumerate(curves.items()):
             # the first of several curves wide and pale, so that a second
@@ -1353,43 +1357,38 @@ def plot_training(panels, title=""):
                      else {"lw": 1.6})
             ax.plot(np.arange(1, len(values) + 1), values, label=label,
                     color=f"C{k}", **style)
-        if "loss" in name.lower():
+        spread = [max(v) / min(v) for v in curves.values() if min(v) > 0]
+        if "loss" in name.lower() and spread and max(spread) > 20:
             ax.set_yscale("log")
+            ax.yaxis.set_minor_locator(LogLocator(subs=()))  # fast to draw
         ax.set_title(name)
         ax.set_xlabel("epoch")
-        ax.legend(frameon=False)
+        # a fixed place: "best" searches every point, slowly
+        ax.legend(frameon=False, loc="upper right" if "loss" in name.lower()
+                  else "lower right")
     if title:
         fig.suptitle(title)
+    fig.subplots_adjust(wspace=0.25)
     return axs[0]
 
 
-def plot_costs(costs):
-    """One panel per case: ``costs`` maps a case ("batch of 32") to
-    ``{method: seconds per gradient}``, drawn as bars labelled with their
-    time and their ratio to the first method. Used in lesson 08. Returns
-    the axes."""
-    import matplotlib.pyplot as plt
-
-    fig, axs = plt.subplots(len(costs), 1, layout="constrained",
-                            figsize=(7.5, 0.6 + 1.1 * len(costs)),
-                            squeeze=False)
-    for ax, (case, times) in zip(axs[:, 0], costs.items()):
-        methods = list(times)
-        values = [times[m] * 1e3 for m in methods]
-        ax.barh(np.arange(len(methods)), values, height=0.7,
-                color=[f"C{k}" for k in range(len(methods))])
-        for k, (method, v) in enumerate(zip(methods, values)):
-            ratio = times[method] / times[methods[0]]
-            ax.text(v, k, f" {v:.3g} ms" + (f"  (× {ratio:.1f})" if k
-                                              else ""),
-                    va="center", fontsize=9)
-        ax.set_yticks(np.arange(len(methods)), methods)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 1.35 * max(values))
-        ax.set_title(case, fontsize=10, loc="left")
-    axs[-1, 0].set_xlabel("milliseconds per gradient (forward and backward)")
-    fig.suptitle("What the engine costs against the hand-written pass")
-    return axs[:, 0]
+def cost_table(costs):
+    """A table of ``costs``, ``{case: {method: seconds per gradient}}``:
+    milliseconds per case and method, and each method's ratio to the
+    first. Used in lesson 08. Returns the text (print it)."""
+    cases = list(costs)
+    methods = list(costs[cases[0]])
+    ratios = [f"{m} / {methods[0]}" for m in methods[1:]]
+    width = max(len(label) for label in methods + ratios) + 2
+    lines = [" " * width + "".join(f"{case:>18}" for case in cases)]
+    for method in methods:
+        lines.append(f"{method:<{width}}" + "".join(
+            f"{1e3 * costs[case][method]:15.3g} ms" for case in cases))
+    for method, label in zip(methods[1:], ratios):
+        lines.append(f"{label:<{width}}" + "".join(
+            f"{costs[case][method] / costs[case][methods[0]]:17.1f}×"
+            for case in cases))
+    return "\n".join(lines)
 
 
 __all__ += ["EVERY", "op_check", "random_array", "sampled",
