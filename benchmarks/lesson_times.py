@@ -22,7 +22,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 # seconds: executing a lesson's solution notebook, grading one notebook
-RUN_BAR = {"01": 10.0}
+RUN_BAR = {"01": 10.0, "08": 60.0}
 GRADE_BAR = 10.0
 
 
