@@ -2,7 +2,7 @@
 take, on demand.
 
     .venv/bin/python benchmarks/lesson_scroll.py [--course DIR]
-        [--solutions | --folder DIR] [--screenshots DIR] [NN ...]
+        [--solutions | --folder DIR] [--screenshots DIR] [--cells] [NN ...]
 
 For every notebook in the course's lessons/ (the learners' versions; or
 solutions/, or any folder; or only the lessons whose numbers are given):
@@ -12,8 +12,10 @@ stopped (exercises not written yet raise), wait until the kernel is idle,
 then measure in the page: the notebook's scroll height, and the check
 cells (nbgrader grade cells that are not solution cells, as the notebook
 file says), their total height, the tallest, and their share of the
-scroll height.  ``--screenshots DIR`` saves the whole notebook (<lesson>.png)
-and its tallest check cell (<lesson>-tallest-check.png) per lesson.
+scroll height (``--cells``: each check cell too).  ``--screenshots DIR``
+saves the whole notebook (<lesson>.png) and its tallest check cell
+(<lesson>-tallest-check.png) per lesson.  The scroll height includes
+JupyterLab's room to scroll past the last cell (about 900 px here).
 
 ``--course DIR`` measures another checkout with its own .venv: its
 lessons, its helper package, its lab settings.
@@ -33,12 +35,13 @@ import labdriver  # noqa: E402
 
 
 def check_cells(notebook):
-    """Indices of the check cells of ``notebook`` (a path): nbgrader grade
-    cells that are not solution cells."""
+    """The check cells of ``notebook`` (a path), nbgrader grade cells that
+    are not solution cells: {index: first line of the source}."""
     cells = json.loads(Path(notebook).read_text())["cells"]
-    return [i for i, cell in enumerate(cells)
+    return {i: "".join(cell["source"]).strip().split("\n")[0]
+            for i, cell in enumerate(cells)
             if cell.get("metadata", {}).get("nbgrader", {}).get("grade")
-            and not cell["metadata"]["nbgrader"].get("solution")]
+            and not cell["metadata"]["nbgrader"].get("solution")}
 
 
 def measure(notebook, state, course, screenshots=None):
@@ -73,6 +76,7 @@ def measure(notebook, state, course, screenshots=None):
         "check_px": check_px,
         "tallest": None if tallest is None else boxes[tallest][1],
         "where": f"cell {tallest}", "stops": stops,
+        "each": [(i, boxes[i][1], first) for i, first in checks.items()],
         "seconds": time.perf_counter() - start,
     }
 
@@ -81,12 +85,14 @@ ROW = ("{lesson:<28} {height:>8,.0f} {checks:>6} {check_px:>9,.0f} "
        "{tallest:>16} {share:>6} {seconds:>5.0f}")
 
 
-def print_row(figures):
+def print_row(figures, each=False):
     tallest = ("-" if figures["tallest"] is None else
                f"{figures['tallest']:,.0f} {figures['where']}")
     share = f"{100 * figures['check_px'] / figures['height']:.0f} %"
     print(ROW.format(**{**figures, "tallest": tallest, "share": share}),
           flush=True)
+    for i, height, first in figures["each"] if each else ():
+        print(f"    cell {i:>3} {height:>7,.0f} px  {first[:60]}")
 
 
 def main(argv=None):
@@ -100,6 +106,8 @@ def main(argv=None):
                        help="open the notebooks of this folder")
     parser.add_argument("--screenshots", type=Path, metavar="DIR",
                         help="save whole-notebook screenshots here")
+    parser.add_argument("--cells", action="store_true",
+                        help="print every check cell's height")
     parser.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 01")
     args = parser.parse_args(argv)
     folder = args.folder or args.course / (
@@ -119,7 +127,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory(prefix="lesson-scroll-") as state:
             figures = measure(notebook, Path(state), course,
                               args.screenshots)
-        print_row(figures)
+        print_row(figures, args.cells)
         for key in ("height", "checks", "check_px", "seconds"):
             total[key] += figures[key]
         if figures["tallest"] and (tallest is None
@@ -127,7 +135,7 @@ def main(argv=None):
             tallest = (figures["lesson"], figures["tallest"])
     if len(course.notebooks) > 1:
         print_row({**total, "tallest": tallest and tallest[1],
-                   "where": tallest and tallest[0][:2]})
+                   "where": tallest and tallest[0][:2], "each": []})
 
 
 if __name__ == "__main__":

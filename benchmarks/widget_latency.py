@@ -68,9 +68,11 @@ QUIET_MS = 500
 CONTINUOUS_PROBE_MS = 400
 
 # Runs in every page before JupyterLab: time-stamps the widget updates
-# that leave for the kernel (a comm message with method "update") and the
-# kernel's "idle" statuses (it has handled a message; JupyterLab's status
-# bar shows only those of executed cells).
+# that leave for the kernel (a comm message with method "update"; its
+# msg_id is the first in it) and the kernel's "idle" statuses (it has
+# handled the message named in their parent header; JupyterLab's status
+# bar shows only those of executed cells, and control messages such as
+# the debugger's have their own).
 INIT_SCRIPT = """
 (() => {
   const sent = window.__widgetUpdatesSent = [];
@@ -81,8 +83,10 @@ INIT_SCRIPT = """
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     const message = text(data);
-    if (message.includes('comm_msg') && message.includes('"update"'))
-      sent.push(performance.now());
+    if (message.includes('comm_msg') && message.includes('"update"')) {
+      const id = /"msg_id":\\s*"([^"]+)"/.exec(message);
+      sent.push({t: performance.now(), id: id ? id[1] : ''});
+    }
     return send.call(this, data);
   };
   const Native = window.WebSocket;
@@ -90,13 +94,15 @@ INIT_SCRIPT = """
     constructor(...args) {
       super(...args);
       this.addEventListener('message', event => {
-        if (/"execution_state":\\s*"idle"/.test(text(event.data)))
-          idle.push(performance.now());
+        const message = text(event.data);
+        if (/"execution_state":\\s*"idle"/.test(message))
+          idle.push({t: performance.now(), message});
       });
     }
   };
 })();
 """
+
 
 # Installed once the notebook has run: finds widgets, watches a move.
 HARNESS = """
@@ -196,7 +202,17 @@ HARNESS = """
       m.resizes.observe(box);
     },
     sent() {
-      return window.__widgetUpdatesSent.slice(this.move.sentFrom);
+      return window.__widgetUpdatesSent.slice(this.move.sentFrom)
+        .map(s => s.t);
+    },
+    // The kernel has handled the last update sent since arm() (or, when
+    // none was sent, a new image is there).
+    handled() {
+      const sent = window.__widgetUpdatesSent.slice(this.move.sentFrom);
+      if (!sent.length) return this.move.shown.length > 0;
+      const last = sent[sent.length - 1];
+      return window.__kernelIdle.some(
+        i => i.t > last.t && i.message.includes(last.id));
     },
     disarm(k) {
       const box = document.querySelector(`[data-bench-widget="${k}"]`);
@@ -264,26 +280,23 @@ class Widget:
 
     def settle(self):
         """Wait until the kernel has handled the last update the widget
-        sent (or a new image came, when it sent none) and no new image
-        comes for QUIET_MS."""
+        sent (or a new image came, when it sent none) and neither a new
+        image nor a new update came for QUIET_MS."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         page = self.page
-        try:
-            page.wait_for_function("""() => {
-                const sent = window.__bench.sent();
-                if (!sent.length) return window.__bench.move.shown.length;
-                return window.__kernelIdle.some(
-                    t => t > sent[sent.length - 1]);
-            }""", timeout=REDRAW_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            print(f"    nothing after {REDRAW_TIMEOUT_MS} ms",
-                  file=sys.stderr)
+        counts = ("() => [window.__bench.move.changes.length, "
+                  "window.__widgetUpdatesSent.length]")
         while True:
-            count = page.evaluate("() => window.__bench.move.changes.length")
+            before = page.evaluate(counts)
+            try:
+                page.wait_for_function("() => window.__bench.handled()",
+                                       timeout=REDRAW_TIMEOUT_MS)
+            except PlaywrightTimeout:
+                print(f"    nothing after {REDRAW_TIMEOUT_MS} ms",
+                      file=sys.stderr)
             page.wait_for_timeout(QUIET_MS)
-            if count == page.evaluate(
-                    "() => window.__bench.move.changes.length"):
+            if page.evaluate(counts) == before:
                 return
 
     def figures(self, data, t0_event, before, continuous):
