@@ -9,10 +9,12 @@ solutions/, or any folder; or only the lessons whose numbers are given):
 open it in JupyterLab in headless chromium (viewport 1400x1000, the
 course's lab settings), run all cells, and again from every cell an error
 stopped (exercises not written yet raise), wait until the kernel is idle,
-then measure in the page: the notebook's scroll height, and the check
-cells (nbgrader grade cells that are not solution cells, as the notebook
-file says), their total height, the tallest, and their share of the
-scroll height (``--cells``: each check cell too).  ``--screenshots DIR``
+scroll through it until the cells' heights are final (CodeMirror guesses
+the height of lines far from the screen), then measure in the page: the
+notebook's scroll height, and the check cells (nbgrader grade cells that
+are not solution cells, as the notebook file says), their total height,
+the tallest, and their share of the scroll height (``--cells``: each
+check cell too).  ``--screenshots DIR``
 saves the whole notebook (<lesson>.png) and its tallest check cell
 (<lesson>-tallest-check.png) per lesson.  The scroll height includes
 JupyterLab's room to scroll past the last cell (about 900 px here).
@@ -54,7 +56,7 @@ def measure(notebook, state, course, screenshots=None):
         page.wait_for_function(
             "() => [...document.images].every(i => i.complete)")
         page.wait_for_timeout(1000)
-        boxes, height = labdriver.cell_boxes(page)
+        boxes, height = labdriver.scroll_through(page)
         checks = check_cells(notebook)
         n_cells = len(json.loads(Path(notebook).read_text())["cells"])
         if len(boxes) != n_cells:
@@ -64,6 +66,9 @@ def measure(notebook, state, course, screenshots=None):
         if screenshots:
             whole = labdriver.notebook_screenshot(
                 page, screenshots / f"{notebook.stem}.png")
+            if labdriver.cell_boxes(page) != [boxes, height]:
+                print(f"  {notebook.stem}: the cells moved while the "
+                      "screenshot was taken", file=sys.stderr)
             if tallest is not None:
                 top, tall = boxes[tallest]
                 whole.crop((0, round(top), whole.width,

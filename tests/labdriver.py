@@ -302,6 +302,28 @@ def cell_boxes(page):
     }""")
 
 
+def scroll_through(page, passes=5):
+    """Scroll the notebook top to bottom, a screen at a time, until its
+    cells' heights no longer change (at most ``passes`` times); back to
+    the top.  CodeMirror lays out only the lines near the screen and
+    guesses the height of the others (a long cell far below was 20 %
+    short), so heights are right only once every cell has been seen."""
+    outer = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer")
+    seen = None
+    for _ in range(passes):
+        outer.evaluate("async e => { e.scrollTop = 0; while (true) {"
+                       " await new Promise(r => setTimeout(r, 100));"
+                       " if (e.scrollTop + e.clientHeight >= e.scrollHeight)"
+                       " break; e.scrollTop += e.clientHeight; } }")
+        page.wait_for_timeout(300)
+        boxes = cell_boxes(page)
+        if boxes == seen:
+            break
+        seen = boxes
+    outer.evaluate("e => { e.scrollTop = 0; }")
+    return seen
+
+
 def notebook_screenshot(page, path):
     """A screenshot of the whole notebook, top to bottom, at ``path`` (PNG):
     screens of the scrolled notebook, stitched."""
