@@ -1,5 +1,13 @@
 """Command line: ``python -m autograder grade NOTEBOOK [--json]`` and the
-maintainer's and instructor's helpers (``generate``, ``course``)."""
+maintainer's and instructor's helpers (``generate``, ``course``).
+
+``grade`` exits 0 when the notebook was graded, whatever the score; 2 when
+it cannot be graded (not a notebook, unknown lesson); 3 when the grading
+machine failed (a sandbox that does not start, a broken installation, an
+internal error). Whenever it exits non-zero it prints one line on standard
+error, ``cannot grade NOTEBOOK: reason``, and nothing on standard output,
+with or without ``--json``: no score.
+"""
 
 import argparse
 import json
@@ -11,6 +19,9 @@ def _grade(args):
 
     try:
         report = grading.grade_file(args.notebook)
+    except grading.GradingFault as exc:  # the machine's fault: no score
+        print(f"cannot grade {args.notebook}: {exc}", file=sys.stderr)
+        return 3
     except grading.GradeRefused as exc:
         print(f"cannot grade {args.notebook}: {exc}", file=sys.stderr)
         return 2

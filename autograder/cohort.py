@@ -15,6 +15,9 @@ Two phases, so that nbgrader's gradebook has exactly one writer:
 A submission counts as done when its marker, written after nbgrader has
 recorded it, carries the submitted file's hash: a run that was killed is
 simply started again, and re-running changes nothing.
+A submission the grading machine failed (its sandbox did not start, twice:
+:class:`~autograder.grading.GradingFault`) is listed as failed with the
+reason; nothing is recorded for it, and the next run grades it.
 """
 
 import contextlib
@@ -51,7 +54,8 @@ def cache_key(nb, source_nb, lesson, limits):
 def verdict(payload):
     """Phase 1 for one submission; runs in a worker process or on Dask.
 
-    Returns ``("graded", key, report)`` or ``("refused", reason, None)``.
+    Returns ``("graded", key, report)`` or ``("refused", reason, None)``
+    (a notebook that cannot be graded, or a fault of the grading machine).
     """
     nb_bytes, source_text, lesson, limits = payload
     try:

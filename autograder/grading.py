@@ -35,6 +35,12 @@ class GradeRefused(Exception):
     """The notebook cannot be graded; the message is one line saying why."""
 
 
+class GradingFault(GradeRefused):
+    """The grading machine failed (a sandbox that does not start, a broken
+    installation), not the notebook: no score, and the notebook is to be
+    graded again once the machine is fixed. One line saying why."""
+
+
 @dataclass
 class TestResult:
     id: str
@@ -316,6 +322,8 @@ def run_test(test, sandbox, lesson, code_digest, cell_errors,
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(test.source, f"<test {test.id}>", "exec"),
                  namespace)
+    except sb.SandboxFault:  # the machine's, never the learner's result
+        raise
     except Exception as exc:  # every failure becomes a message
         return TestResult(test.id, 0.0, test.points, False,
                           _explain(exc, missing, cell_errors),
@@ -341,55 +349,97 @@ def _cell_errors(sandbox):
         name = f"cell {index + 1}" + (
             f" (`{first[:40]}{'…' if len(first) > 40 else ''}`)"
             if first else "")
-        if status == "error":
+        hung = report.get("hung")
+        if status == "error" and error.get("type") == "NotCalledAgain":
+            out.append(f"{name} was cut short: {error.get('message')}")
+        elif status == "error":
             message = str(error.get("message") or "")[:200]
             if error.get("type") == "NotImplementedError":
                 message = "an exercise it uses is not written yet"
             out.append(f"{name} raised {error.get('type')}"
                        + (f": {message}" if message else ""))
         elif status == "timeout":
-            out.append(f"{name} did not finish in time and was skipped")
+            inside = (f" (in {hung[0]})" if isinstance(hung, list) and hung
+                      else "")
+            out.append(f"{name} did not finish in time{inside} and was "
+                       "skipped")
         elif status == "crashed":
             out.append(f"{name} ended the Python process "
                        f"({error.get('message')}) and was skipped")
+        elif status == "skipped":
+            out.append(f"{name} was {error.get('message') or 'not run'}")
     return out
 
 
 def grade(nb, lesson, source_nb=None, limits=None, isolation="auto"):
-    """Grade notebook ``nb`` of ``lesson``; a :class:`Report`."""
+    """Grade notebook ``nb`` of ``lesson``; a :class:`Report`.
+
+    Raises :class:`GradingFault` when the grading machine failed (the
+    sandbox did not start, twice): that is no result of the notebook's.
+    """
     if source_nb is None:
         source_nb = nbformat.read(lessons()[lesson], 4)
     tests = test_cells(source_nb)
     cells = learner_cells(nb, source_nb)
     digest = hashlib.sha256(
         "\0".join(s for _, s in cells).encode()).hexdigest()
-    box = sb.Sandbox(cells, limits=limits, isolation=isolation)
-    results, notes = [], []
     try:
+        box = sb.Sandbox(cells, limits=limits, isolation=isolation)
         try:
-            box.start()
-            errors = _cell_errors(box)
-        except sb.SandboxError as exc:
-            errors = _cell_errors(box)
-            message = str(exc)
-            if errors:
-                message += " (" + "; ".join(errors[:3]) + ")"
-            results = [TestResult(t.id, 0.0, t.points, False, message,
-                                  t.description) for t in tests]
-        else:
-            results = [run_test(t, box, lesson, digest, errors)
-                       for t in tests]
-        notes.extend(e[0].upper() + e[1:] + "." for e in errors)
-    finally:
-        box.close()
+            results, notes = _run_tests(box, tests, lesson, digest)
+        finally:
+            box.close()
+    except sb.SandboxFault as exc:
+        raise GradingFault(f"a fault of the grading machine, not of the "
+                           f"notebook: {exc}") from None
     if box.isolation != "bwrap":
-        notes.append("The notebook ran without bubblewrap isolation "
-                     "(bwrap not available here).")
+        notes.append("The notebook ran without bubblewrap isolation ("
+                     + (sb.bwrap_refusal() or "not asked for") + ").")
     return Report(lesson=lesson,
                   score=float(sum(r.score for r in results)),
                   max_score=float(sum(r.max_score for r in results)),
                   tests=results, sandbox=box.isolation, notes=notes,
                   cells={i: r for i, r in box.reports.items()})
+
+
+def _run_tests(box, tests, lesson, digest):
+    """Start ``box`` and run every test against it: ``(results, notes)``.
+    Raises :class:`~autograder.sandbox.SandboxFault`."""
+    results, skipped = [], {}
+    try:
+        box.start()
+    except sb.SandboxError as exc:
+        errors = _cell_errors(box)
+        message = str(exc)
+        if errors:
+            message += " (" + "; ".join(errors[:3]) + ")"
+        results = [TestResult(t.id, 0.0, t.points, False, message,
+                              t.description) for t in tests]
+    else:
+        errors = _cell_errors(box)
+        for t in tests:
+            before = len(box.skipped_calls)
+            results.append(run_test(t, box, lesson, digest, errors))
+            if box.fault:  # raised where a test's code swallowed it
+                raise sb.SandboxFault(box.fault)
+            for label in box.skipped_calls[before:]:
+                skipped.setdefault(label, []).append(t.id)
+    notes = [e[0].upper() + e[1:] + "." for e in errors]
+    for label, ids in skipped.items():
+        notes.append(f"{label} timed out, so it was not called again: "
+                     f"{len(ids)} later call{'s' * (len(ids) != 1)} "
+                     f"failed at once (in {', '.join(dict.fromkeys(ids))}).")
+    over = [r.id for r in results if r.message.startswith(
+        box.over_budget())]
+    if over:
+        notes.append(f"Your notebook's code used up its time budget of "
+                     f"{box.limits.total_timeout:g} s: "
+                     + (f"{len(over)} tests were" if len(over) != 1
+                        else "1 test was") + f" not run ({', '.join(over)}).")
+    for reason in box.start_failures:
+        notes.append(f"The sandbox failed to start once ({reason}) and "
+                     "was started again.")
+    return results, notes
 
 
 def grade_file(path, limits=None, isolation="auto"):

@@ -24,6 +24,10 @@ class SandboxedGrade(NbGraderPreprocessor):
     call_timeout = Float(
         10.0, help="Seconds one call of a learner function may run."
     ).tag(config=True)
+    total_timeout = Float(
+        120.0, help="Seconds all the learner's code of one submission may "
+        "run: its cells and the tests' calls together. What is left when it "
+        "is used up fails at once, saying so.").tag(config=True)
     require_isolation = Bool(
         False, help="Refuse to grade where bubblewrap is not usable, "
         "instead of running learner code with limits only.").tag(config=True)
@@ -43,7 +47,8 @@ class SandboxedGrade(NbGraderPreprocessor):
     def limits(self):
         """The sandbox limits these settings stand for."""
         return sandbox.Limits(cell_timeout=self.cell_timeout,
-                              call_timeout=self.call_timeout)
+                              call_timeout=self.call_timeout,
+                              total_timeout=self.total_timeout)
 
     def preprocess(self, nb, resources):
         from autograder import cohort
@@ -60,8 +65,15 @@ class SandboxedGrade(NbGraderPreprocessor):
         else:
             self.log.info("Grading %s/%s in the sandbox", assignment,
                           notebook)
-            report = grading.grade(nb, notebook, source_nb=source_nb,
-                                   limits=limits, isolation=isolation)
+            try:
+                report = grading.grade(nb, notebook, source_nb=source_nb,
+                                       limits=limits, isolation=isolation)
+            except grading.GradingFault as exc:
+                # raised on, nbgrader records no score and marks the
+                # submission failed: autograde it again once fixed
+                self.log.error("cannot grade %s/%s: %s", assignment,
+                               notebook, exc)
+                raise
         write_verdicts(nb, report)
         resources.setdefault("autograder", {})["report"] = report
         for note in report.notes:

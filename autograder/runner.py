@@ -7,14 +7,21 @@ learner's code cells in an IPython shell, then answers requests of the form
 "call ``sigmoid`` with these arrays" with the plain data the learner's
 function returned (see :mod:`autograder.codec`).
 Messages are JSON lines on two pipes given by file descriptor.
+It says ``hello`` before it runs anything of the learner's, and
+``cell_start`` before each cell: a process that dies before the first
+``cell_start`` died of the grading machine, not of the learner's code.
 """
 
 import builtins
+import hashlib
 import json
+import marshal
 import os
 import signal
 import sys
+import time
 import traceback
+import types
 import warnings
 
 import numpy as np
@@ -33,6 +40,9 @@ _LIBRARY_PATHS = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix,
 
 
 _MISSING = object()
+# Bound now: learner code that patches the time module cannot stop the
+# budget's clock.
+_monotonic = time.monotonic
 
 
 class Timeout(BaseException):
@@ -41,6 +51,92 @@ class Timeout(BaseException):
 
 def _alarm(signum, frame):
     raise Timeout()
+
+
+class NotCalledAgain(Exception):
+    """A cell called a learner function that made an earlier cell time
+    out."""
+
+
+class HungFunctions:
+    """Learner functions that made a cell time out, and the guards that
+    stand in for them while later cells run.
+
+    A cell calling such a function fails at once instead of waiting out its
+    own time limit, so one endless loop costs one cell's limit, not one per
+    cell that uses it. The tests never meet a guard: :meth:`restore` puts
+    the learner's functions back before any call is served (the grader
+    keeps its own account of the calls that timed out).
+    A function is known by its name and a digest of its code, which stays
+    the same when a restart runs its cell again; a redefined function is a
+    new function.
+    """
+
+    def __init__(self, namespace, known=()):
+        self.ns = namespace
+        self.known = {(str(name), str(digest)) for name, digest in known}
+        self.saved = {}
+
+    @staticmethod
+    def digest(fn):
+        try:
+            code = marshal.dumps(fn.__code__)
+        except (AttributeError, ValueError, TypeError):
+            return None
+        return hashlib.sha256(code).hexdigest()[:16]
+
+    def _learner_functions(self):
+        """``{code object: name}`` of the functions the cells defined."""
+        found = {}
+        for name, value in list(self.ns.items()):
+            if (isinstance(value, types.FunctionType)
+                    and not getattr(value, "_not_called_again", False)
+                    and value.__code__.co_filename.startswith("<ipython")):
+                found.setdefault(value.__code__, name)
+        return found
+
+    def blame(self, exc):
+        """``[name, digest]`` of the outermost learner function running
+        when ``exc`` (a cell's Timeout) was raised, now guarded; None when
+        the cell's own code was looping."""
+        codes = self._learner_functions()
+        tb = exc.__traceback__
+        while tb is not None:
+            name = codes.get(tb.tb_frame.f_code)
+            if name is not None:
+                entry = (name, self.digest(self.ns[name]))
+                self.known.add(entry)
+                self.guard()
+                return list(entry)
+            tb = tb.tb_next
+        return None
+
+    def guard(self):
+        """Stand a guard in for every known function the cells defined."""
+        for name, digest in self.known:
+            fn = self.ns.get(name)
+            if (isinstance(fn, types.FunctionType)
+                    and not getattr(fn, "_not_called_again", False)
+                    and self.digest(fn) == digest):
+                self.saved[name] = fn
+                self.ns[name] = self._guard(name)
+
+    @staticmethod
+    def _guard(name):
+        def not_called_again(*args, **kwargs):
+            raise NotCalledAgain(f"not called again: {name} made an "
+                                 "earlier cell time out")
+
+        not_called_again._not_called_again = True
+        not_called_again.__name__ = not_called_again.__qualname__ = name
+        return not_called_again
+
+    def restore(self):
+        """The learner's own functions back in place of the guards."""
+        for name, fn in self.saved.items():
+            if getattr(self.ns.get(name), "_not_called_again", False):
+                self.ns[name] = fn
+        self.saved.clear()
 
 
 class Channel:
@@ -188,30 +284,50 @@ def _error_info(exc):
             "builtin": getattr(builtins, name, None) is type(exc)}
 
 
-def run_cells(channel, shell, outputs, errors, cells, cell_timeout):
+def run_cells(channel, shell, outputs, errors, cells, cell_timeout,
+              budget=float("inf"), hung=None):
+    """Run the learner's cells in order, each within ``cell_timeout`` and
+    all within ``budget`` seconds; the cells left when the budget is used
+    up are reported as skipped."""
+    hung = hung or HungFunctions(shell.user_ns)
+    spent = 0.0
     for cell in cells:
         index, source = cell["index"], cell["source"]
+        left = budget - spent
+        if left <= 0:
+            channel.send({"event": "cell_done", "index": index,
+                          "status": "skipped", "outputs": [], "error": {
+                              "type": "Budget", "message": (
+                                  "not run: the notebook's time budget "
+                                  "was used up")}})
+            continue
         channel.send({"event": "cell_start", "index": index})
+        hung.guard()
         del outputs[:], errors[:]
         out, err = BoundedText("stdout"), BoundedText("stderr")
         sys.stdout, sys.stderr = out, err
-        status, error = "ok", None
-        signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+        status, error, blamed = "ok", None, None
+        signal.signal(signal.SIGALRM, _alarm)  # a cell may have changed it
+        began = _monotonic()
+        # a cell cut short by the budget did not hang: nothing to blame
+        blame = hung.blame if left >= cell_timeout else (lambda exc: None)
+        signal.setitimer(signal.ITIMER_REAL, min(cell_timeout, left))
         try:
             result = shell.run_cell(source, store_history=False)
             signal.setitimer(signal.ITIMER_REAL, 0)
             exc = result.error_before_exec or result.error_in_exec
             if isinstance(exc, Timeout):
-                status = "timeout"
+                status, blamed = "timeout", blame(exc)
             elif exc is not None:
                 status, error = "error", _error_info(exc)
-        except Timeout:
-            status = "timeout"
+        except Timeout as exc:
+            status, blamed = "timeout", blame(exc)
         except BaseException as exc:  # a hook of the learner's failed
             status, error = "error", _error_info(exc)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            spent += _monotonic() - began
         cell_outputs = []
         for stream in (out, err):
             if stream.text():
@@ -226,8 +342,9 @@ def run_cells(channel, shell, outputs, errors, cells, cell_timeout):
                                  "evalue": error["message"],
                                  "traceback": [t[:5000] for t in tb[-20:]]})
         channel.send({"event": "cell_done", "index": index,
-                      "status": status, "error": error,
+                      "status": status, "error": error, "hung": blamed,
                       "outputs": cell_outputs})
+    hung.restore()
 
 
 class Server:
@@ -363,10 +480,13 @@ def main():
     cmd_fd, res_fd = int(sys.argv[1]), int(sys.argv[2])
     channel = Channel(cmd_fd, res_fd)
     signal.signal(signal.SIGALRM, _alarm)
+    channel.send({"event": "hello"})  # started, imported: the machine's part
     setup = channel.receive()
     shell, outputs, errors = _make_shell(bool(setup.get("figures", True)))
     run_cells(channel, shell, outputs, errors, setup["cells"],
-              float(setup["cell_timeout"]))
+              float(setup["cell_timeout"]),
+              float(setup.get("budget", float("inf"))),
+              HungFunctions(shell.user_ns, setup.get("hung") or ()))
     signal.signal(signal.SIGALRM, _alarm)  # the learner may have changed it
     channel.send({"event": "ready"})
     Server(channel, shell.user_ns).serve()

@@ -8,6 +8,13 @@ solutions, no other submissions), and limits on memory, CPU time, file size
 and wall-clock time.
 A cell that hangs or kills the process is reported and skipped on a restart,
 so the functions defined before and after it are still graded.
+The learner's code of one submission has a time budget (its cells and the
+tests' calls together); a learner function that timed out once is not
+called again.
+
+A sandbox that does not start, or dies before the learner's first cell runs,
+is started once more; if that fails too, :class:`SandboxFault` says why:
+a fault of the grading machine, never a learner's result.
 
 :class:`RemoteFunction` makes a learner's function callable from the
 trusted process as if it were local: arguments and results cross as plain
@@ -47,8 +54,10 @@ class Limits:
 
     cell_timeout: float = 30.0       # seconds per learner cell
     call_timeout: float = 10.0       # seconds per call of a learner function
-    total_cells_timeout: float = 300.0   # all cells together
-    startup_timeout: float = 60.0
+    # seconds all the learner's code of one submission may run: its cells
+    # and the tests' calls of its functions, restarts included
+    total_timeout: float = 120.0
+    startup_timeout: float = 60.0    # a start, up to the first cell
     memory_bytes: int = 3 * 2**30    # address space
     cpu_seconds: int = 900
     file_bytes: int = 64 * 2**20     # largest file the sandbox may write
@@ -77,8 +86,23 @@ class LearnerCrash(LearnerError):
     """The learner's code ended or broke the sandboxed process."""
 
 
+class OverBudget(LearnerTimeout):
+    """The learner's code used up the submission's time budget."""
+
+
 class SandboxError(Exception):
-    """The sandbox could not be started at all (not the learner's fault)."""
+    """The learner's notebook could not be run to the end (it ended its
+    process too often, or used up its time budget in its cells)."""
+
+
+class SandboxFault(Exception):
+    """The grading machine failed, not the learner's code: bubblewrap
+    refused, the runner could not be imported, the process died before the
+    learner's first cell ran (twice). Never a learner's result."""
+
+
+#: How bubblewrap's refusals begin (its own error messages).
+BWRAP_REFUSED = "bubblewrap is installed but refused to start a sandbox"
 
 
 _EXC_CLASSES = {}
@@ -113,28 +137,48 @@ def bwrap_path():
     return shutil.which("bwrap")
 
 
-def _bwrap_usable():
+def _last_line(text):
+    """The last non-empty line of ``text`` (bytes or str), stripped."""
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    lines = [line.strip() for line in (text or "").splitlines()]
+    return next((line for line in reversed(lines) if line), "")
+
+
+def _probe_bwrap():
+    """None where bubblewrap starts a sandbox here; else why not."""
     path = bwrap_path()
     if not path:
-        return False
+        return "bubblewrap (bwrap) is not installed here"
     try:
         probe = subprocess.run(
             [path, "--ro-bind", "/", "/", "--unshare-all", "true"],
             capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
+    except subprocess.TimeoutExpired:
+        return f"{BWRAP_REFUSED}: it did not answer within 20 s"
+    except OSError as exc:
+        return f"{BWRAP_REFUSED}: {exc.strerror or exc}"
+    if probe.returncode:
+        return (f"{BWRAP_REFUSED}: " + (_last_line(probe.stderr)
+                or f"exit status {probe.returncode}"))
+    return None
 
 
-_BWRAP_OK = None
+_BWRAP_PROBE = ()
+
+
+def bwrap_refusal():
+    """None where bubblewrap works here, else a sentence saying why not
+    (checked once per process)."""
+    global _BWRAP_PROBE
+    if _BWRAP_PROBE == ():
+        _BWRAP_PROBE = _probe_bwrap()
+    return _BWRAP_PROBE
 
 
 def isolation_available():
     """Whether bubblewrap works here (checked once per process)."""
-    global _BWRAP_OK
-    if _BWRAP_OK is None:
-        _BWRAP_OK = _bwrap_usable()
-    return _BWRAP_OK
+    return bwrap_refusal() is None
 
 
 def _mpl_cache():
@@ -163,7 +207,7 @@ class Sandbox:
         if isolation == "auto":
             isolation = "bwrap" if isolation_available() else "none"
         if isolation == "bwrap" and not isolation_available():
-            raise SandboxError("bubblewrap (bwrap) is not usable here")
+            raise SandboxFault(bwrap_refusal())
         self.isolation = isolation
         self.reports = {}        # cell index -> report dict
         self.skip = set()        # cells that hung or killed the process
@@ -171,6 +215,16 @@ class Sandbox:
         self.proc = None
         self._dir = None
         self._callbacks = []
+        self.used = 0.0          # seconds of the learner's code so far
+        # learner functions that made a cell time out, [name, digest]:
+        # later cells (in this process and after restarts) that call them
+        # fail at once (see runner.HungFunctions)
+        self.hung = []
+        # calls that timed out, by (name, stand-ins): not made again
+        self.timed_out = {}
+        self.skipped_calls = []  # labels of calls not made again
+        self.start_failures = []  # reasons of starts that were retried
+        self.fault = None        # a SandboxFault's reason, once raised
 
     # -- process management -------------------------------------------------
     def _argv(self, scratch, cmd_fd, res_fd):
@@ -366,41 +420,43 @@ class Sandbox:
     def start(self):
         """Run the learner's cells; afterwards ``reports`` says how each
         went. Cells that hang past their limit or end the process are
-        skipped on a restart."""
-        budget_end = time.monotonic() + self.limits.total_cells_timeout
+        skipped on a restart. Raises :class:`SandboxFault` when the sandbox
+        itself failed (twice), :class:`SandboxError` when the notebook
+        could not be run to the end."""
         while True:
-            self._spawn()
             todo = [(i, s) for i, s in self.cells if i not in self.skip]
-            self._send({"cells": [{"index": i, "source": s}
-                                  for i, s in todo],
-                        "cell_timeout": self.limits.cell_timeout,
-                        "figures": self.limits.figures})
+            message = self._boot(todo)
             current = last_done = None
-            timeout = self.limits.startup_timeout
-            while True:
-                left = budget_end - time.monotonic()
-                message = self._receive(max(0.1, min(timeout, left)))
-                if message is None:
-                    break
+            began = time.monotonic()
+            while message is not None:
                 event = message.get("event")
+                now = time.monotonic()
                 if event == "cell_start":
-                    current = message.get("index")
-                    timeout = self.limits.cell_timeout + 5
+                    current, began = message.get("index"), now
                 elif event == "cell_done":
+                    if current is not None:  # not one the budget skipped
+                        self.used += now - began
                     # a restart runs cells again: keep the first report
                     self.reports.setdefault(message.get("index"), message)
+                    hung = message.get("hung")
+                    if (isinstance(hung, list) and len(hung) == 2
+                            and hung not in self.hung):
+                        self.hung.append([str(h) for h in hung])
                     last_done, current = message.get("index"), None
                 elif event == "ready":
                     return self
+                wait = min(self.limits.cell_timeout, self.budget_left())
+                message = self._receive(max(0.1, wait) + 5)
             # the process died or hung
-            reason = self._exit_reason()
-            stderr = self._stderr_tail()
-            self._kill()
+            if current is not None:
+                self.used += time.monotonic() - began
             culprit = current if current is not None else last_done
-            if culprit is None:
-                raise SandboxError(
-                    f"the grading process did not start: {reason}: "
-                    f"{stderr}")
+            if culprit is None:  # no learner cell had started
+                self.fault = self._start_failure()
+                self._kill()
+                raise SandboxFault(self.fault)
+            reason = self._exit_reason()
+            self._kill()
             self.skip.add(culprit)
             hung = "stopped answering" in reason
             self.reports[culprit] = {
@@ -410,10 +466,68 @@ class Sandbox:
                           "message": reason},
                 "outputs": []}
             self.restarts += 1
-            if (self.restarts > self.limits.max_restarts
-                    or time.monotonic() > budget_end):
+            if self.restarts > self.limits.max_restarts:
                 raise SandboxError(
                     "your notebook could not be run to the end: " + reason)
+            if self.budget_left() <= 0:
+                raise SandboxError(self.over_budget())
+
+    def _boot(self, todo):
+        """Start the process and hand it the cells ``todo``; the first
+        message of the learner's part (the first ``cell_start``, or
+        ``ready``). A process that fails before it is started once more;
+        if that fails too, :class:`SandboxFault`."""
+        for attempt in (1, 2):
+            self._spawn()
+            hello = self._receive(self.limits.startup_timeout)
+            if hello is not None and hello.get("event") == "hello":
+                try:
+                    self._send({"cells": [{"index": i, "source": s}
+                                          for i, s in todo],
+                                "cell_timeout": self.limits.cell_timeout,
+                                "budget": self.budget_left(),
+                                "hung": self.hung,
+                                "figures": self.limits.figures})
+                except OSError:  # it died meanwhile: said below
+                    pass
+                else:
+                    first = self._receive(self.limits.startup_timeout)
+                    if first is not None and first.get("event") in (
+                            "cell_start", "ready"):
+                        return first
+            reason = self._start_failure()
+            self._kill()
+            self.start_failures.append(reason)
+        self.fault = reason + " (tried twice)"
+        raise SandboxFault(self.fault)
+
+    def _start_failure(self):
+        """A sentence on why a start failed: bubblewrap's refusal, a runner
+        that cannot be imported, a process killed or hung."""
+        reason = self._exit_reason()
+        last = _last_line(self._stderr_tail())
+        if self.isolation == "bwrap" and last.startswith("bwrap:"):
+            return f"{BWRAP_REFUSED}: {last}"
+        if "No module named" in last or "ImportError" in last:
+            return ("the sandbox cannot import the grader's runner (a "
+                    f"broken installation?): {last}")
+        if "stopped answering" in reason:
+            return ("the grading process did not get ready within "
+                    f"{self.limits.startup_timeout:g} s")
+        reason = reason.replace(" (os._exit?)", "").replace(
+            " (killed: perhaps by the memory limit)", "")
+        return (f"{reason} before the notebook's first cell ran"
+                + (f": {last}" if last else ""))
+
+    def budget_left(self):
+        """Seconds the learner's code may still run."""
+        return self.limits.total_timeout - self.used
+
+    def over_budget(self):
+        """The sentence of everything the budget stopped."""
+        return (f"not run: your notebook's code used up its time budget of "
+                f"{self.limits.total_timeout:g} s (its cells and the tests' "
+                "calls together)")
 
     def _stderr_tail(self):
         try:
@@ -424,12 +538,19 @@ class Sandbox:
 
     def _ensure_running(self):
         if self.proc is None or self.proc.poll() is not None:
+            if self.budget_left() <= 0:
+                raise OverBudget(self.over_budget())
             if self.restarts >= self.limits.max_restarts:
                 raise LearnerCrash(
                     "not run: your notebook's process had to be restarted "
                     "too often")
             self.restarts += 1
-            self.start()
+            try:
+                self.start()
+            except SandboxError as exc:
+                if self.budget_left() <= 0:
+                    raise OverBudget(self.over_budget()) from None
+                raise LearnerCrash(f"not run: {exc}") from None
 
     # -- calls ---------------------------------------------------------------
     def describe(self, names):
@@ -466,44 +587,58 @@ class Sandbox:
 
         ``stand_ins`` maps names of the learner's namespace to trusted
         functions that replace them during this call (see
-        :class:`RemoteFunction`).
+        :class:`RemoteFunction`). A function that timed out once (with the
+        same stand-ins) is not called again: its later calls raise at once.
         """
+        label = name if isinstance(name, str) else "the function"
+        once = (name, tuple(sorted(stand_ins or {})))
+        if once in self.timed_out:
+            self.skipped_calls.append(label)
+            raise self._timeout(label, f"not called again: {label} timed "
+                                f"out earlier ({self.timed_out[once]})")
+        if self.budget_left() <= 0:
+            raise OverBudget(self.over_budget())
         self._ensure_running()
+        limit = min(self.limits.call_timeout, self.budget_left())
+        if limit <= 0:
+            raise OverBudget(self.over_budget())
         self._send({"op": "call", "name": name,
                     "args": codec.encode(list(args), self._keep),
                     "kwargs": codec.encode(dict(kwargs), self._keep),
                     "globals": codec.encode(dict(stand_ins or {}),
                                             self._keep),
-                    "timeout": self.limits.call_timeout})
-        label = name if isinstance(name, str) else "the function"
+                    "timeout": limit})
+        began = time.monotonic()
         # one deadline for the call and every callback it makes
-        deadline = time.monotonic() + self.limits.call_timeout + 5
-        while True:
-            reply = self._receive(max(0.0, deadline - time.monotonic()))
-            if reply is None:
-                reason = self._exit_reason()
-                self._kill()
-                if "stopped answering" in reason:
-                    exc = LearnerTimeout(
-                        f"{label} did not return within "
-                        f"{self.limits.call_timeout:g} s and ignored the "
-                        "time limit: an endless loop?")
-                else:
-                    exc = LearnerCrash(f"calling {label} ended the Python "
-                                       f"process: {reason}")
+        deadline = began + limit + 5
+        try:
+            while True:
+                reply = self._receive(max(0.0, deadline - time.monotonic()))
+                if reply is None or reply.get("event") != "callback":
+                    break
+                self._answer_callback(reply)
+        finally:
+            self.used += time.monotonic() - began
+        if reply is None:
+            reason = self._exit_reason()
+            self._kill()
+            if "stopped answering" not in reason:
+                exc = LearnerCrash(f"calling {label} ended the Python "
+                                   f"process: {reason}")
                 exc.function = label
                 raise exc
-            if reply.get("event") == "callback":
-                self._answer_callback(reply)
-                continue
-            break
+            reply = {"timeout": True, "ignored": True}
         self._reemit(reply.get("warnings") or [])
         if reply.get("timeout"):
-            exc = LearnerTimeout(
-                f"{label} did not return within "
-                f"{self.limits.call_timeout:g} s: an endless loop?")
-            exc.function = label
-            raise exc
+            if limit < self.limits.call_timeout:
+                raise OverBudget(f"{label} did not return before your "
+                                 "notebook's time budget of "
+                                 f"{self.limits.total_timeout:g} s ran out")
+            message = (f"{label} did not return within {limit:g} s"
+                       + (" and ignored the time limit" if reply.get(
+                           "ignored") else "") + ": an endless loop?")
+            self.timed_out[once] = message
+            raise self._timeout(label, message)
         if not reply.get("ok"):
             raise _learner_exception(label, reply.get("error") or {})
         try:
@@ -519,6 +654,12 @@ class Sandbox:
             if key in kw_after:
                 _write_back(old, kw_after[key])
         return result
+
+    @staticmethod
+    def _timeout(label, message):
+        exc = LearnerTimeout(message)
+        exc.function = label
+        return exc
 
     def _answer_callback(self, request):
         try:

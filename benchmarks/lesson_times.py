@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from headless import notebook_client  # noqa: E402  (no widget stalls)
+
 SOLUTIONS = ROOT / "solutions"
 # seconds: executing a lesson's solution notebook, grading one notebook
 RUN_BAR = {"01": 10.0, "08": 60.0}
@@ -29,7 +31,7 @@ GRADE_BAR = 10.0
 def time_execution(path):
     """Seconds to execute the notebook in a fresh kernel, from its folder."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = notebook_client(
         nb, timeout=600, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
