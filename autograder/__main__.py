@@ -29,10 +29,14 @@ def _grade(args):
         print(f"cannot grade {args.notebook}: internal error: "
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 3
-    if args.json:
-        print(json.dumps(report.to_json()))
-    else:
-        print(grading.format_report(report, args.notebook))
+    try:
+        if args.json:
+            print(json.dumps(report.to_json()))
+        else:
+            print(grading.format_report(report, args.notebook))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`... | head -1`)
+        sys.stdout = None
     return 0
 
 

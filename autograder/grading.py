@@ -186,14 +186,27 @@ def _docstring(source):
     return (doc or "").splitlines()[0] if doc else ""
 
 
+def demo_cell(cell):
+    """A cell of the instructor's notebook that only demonstrates (trains
+    on the digits, sweeps a hundred seeds, draws a figure) and defines
+    nothing a test needs: metadata ``"course": {"grading": "skip"}``."""
+    course = cell.get("metadata", {}).get("course") or {}
+    return cell.get("cell_type") == "code" and course.get("grading") == "skip"
+
+
 def learner_cells(nb, source_nb):
     """``(index, source)`` of the code cells to run in the sandbox: every
     code cell except the lesson's test cells, with cells that are locked in
     the instructor's notebook run as it has them (as nbgrader's
-    ``OverwriteCells`` does), so an edited given cell changes nothing."""
+    ``OverwriteCells`` does), so an edited given cell changes nothing.
+    The instructor's demonstration cells (:func:`demo_cell`) are left out
+    where the learner's copy is unchanged: grading stays fast, and a right
+    but slow function does not spend the submission's time budget in a
+    demonstration. A cell the learner wrote or changed always runs."""
     locked = {_meta(c).get("grade_id"): c.source for c in source_nb.cells
               if c.get("cell_type") == "code" and _meta(c).get("locked")
               and not is_test_cell(c) and _meta(c).get("grade_id")}
+    demos = {c.source.strip() for c in source_nb.cells if demo_cell(c)}
     tests = {t.id for t in test_cells(source_nb)}
     cells = []
     for index, cell in enumerate(nb.cells):
@@ -201,6 +214,8 @@ def learner_cells(nb, source_nb):
             continue
         grade_id = _meta(cell).get("grade_id")
         if is_test_cell(cell) and grade_id in tests:
+            continue
+        if cell.source.strip() in demos:
             continue
         cells.append((index, locked.get(grade_id, cell.source)))
     return cells
