@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,6 +61,7 @@ class Report:
     sandbox: str = ""
     notes: list = field(default_factory=list)
     cells: dict = field(default_factory=dict)   # learner cell index -> run
+    visible_only: bool = False   # graded by the notebook's own checks
 
     def to_json(self):
         """The grading command's JSON object."""
@@ -67,7 +69,8 @@ class Report:
                 "max_score": self.max_score,
                 "tests": [{k: v for k, v in asdict(t).items()
                            if k != "description"} for t in self.tests],
-                "sandbox": self.sandbox, "notes": self.notes}
+                "sandbox": self.sandbox, "notes": self.notes,
+                "visible_only": self.visible_only}
 
 
 # -- reading notebooks -----------------------------------------------------
@@ -457,17 +460,53 @@ def _run_tests(box, tests, lesson, digest):
     return results, notes
 
 
+#: Said when a notebook is graded by its own visible checks only.
+VISIBLE_ONLY = ("Visible checks only: the lesson's hidden tests are not "
+                "installed here, so this is the score of the checks in your "
+                "notebook; your instructor grades your submission with the "
+                "hidden tests.")
+
+
+def solutions_dir():
+    """Where the instructor notebooks (the hidden tests) are:
+    ``$BACKPROP_SOLUTIONS``, or the course's own ``solutions/``."""
+    return Path(os.environ.get("BACKPROP_SOLUTIONS") or SOLUTIONS)
+
+
 def grade_file(path, limits=None, isolation="auto"):
-    """Read, identify and grade a learner notebook file."""
+    """Read, identify and grade a learner notebook file.
+
+    Where no instructor notebooks are at hand (a JupyterHub that received
+    the released lessons only), the notebook is graded by its own visible
+    checks, and the report says so.
+    """
     nb = read_notebook(path)
-    lesson = identify_lesson(nb, path)
-    return grade(nb, lesson, limits=limits, isolation=isolation)
+    solutions = solutions_dir()
+    known = lessons(solutions)
+    if known:
+        lesson = identify_lesson(nb, path, solutions)
+        return grade(nb, lesson, source_nb=nbformat.read(known[lesson], 4),
+                     limits=limits, isolation=isolation)
+    meta = nb.get("metadata", {}).get("course", {})
+    lesson = meta.get("lesson") if isinstance(meta, dict) else None
+    if not (isinstance(lesson, str) and LESSON_RE.match(lesson)):
+        lesson = Path(path).stem
+    if not LESSON_RE.match(lesson):
+        raise GradeRefused(f"unknown lesson: {Path(path).name} names no "
+                           "lesson of the course, and no instructor "
+                           "notebooks are installed here")
+    report = grade(nb, lesson, source_nb=nb, limits=limits,
+                   isolation=isolation)
+    report.notes.insert(0, VISIBLE_ONLY)
+    report.visible_only = True
+    return report
 
 
 def format_report(report, path=""):
     """The readable report a learner sees."""
     lines = [f"{report.lesson}: {report.score:g} / {report.max_score:g} "
-             f"points" + (f"  ({path})" if path else "")]
+             "points" + (" of the visible checks" if report.visible_only
+                         else "") + (f"  ({path})" if path else "")]
     width = max((len(t.id) for t in report.tests), default=0)
     for t in report.tests:
         mark = "PASS" if t.passed else "FAIL"

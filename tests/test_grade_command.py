@@ -5,6 +5,7 @@ standard error when the file cannot be graded. Never a traceback.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,10 +20,10 @@ LESSON = "01-sigmoid-neuron"
 FULL = sum(points(LESSON).values())
 
 
-def run(*args):
+def run(*args, env=None):
     return subprocess.run(
         [sys.executable, "-m", "autograder", "grade", *map(str, args)],
-        capture_output=True, text=True, timeout=300, cwd=ROOT)
+        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
 
 
 def test_json_for_the_solution():
@@ -115,3 +116,25 @@ def test_missing_file_and_directory(tmp_path):
         proc = run(path)
         assert proc.returncode != 0
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_without_hidden_tests_the_visible_checks_grade(tmp_path):
+    """A JupyterHub that received the released lessons only: the notebook
+    is graded by its own visible checks, and the report says so."""
+    env = dict(os.environ, BACKPROP_SOLUTIONS=str(tmp_path / "none"))
+    right = tmp_path / f"{LESSON}.ipynb"
+    nbformat.write(submission(LESSON), str(right))
+    wrong = tmp_path / "wrong.ipynb"
+    nbformat.write(submission(LESSON, {"sigmoid": (
+        "def sigmoid(z):\n    return 1 / (1 + np.exp(z))")}), str(wrong))
+    proc = run(right, "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["visible_only"] is True
+    assert report["score"] == report["max_score"] == FULL
+    assert "hidden tests are not installed" in report["notes"][0]
+    proc = run(wrong, env=env)
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith(f"{LESSON}: ") and "of the visible checks" in first
+    assert "FAIL  test_sigmoid_values" in proc.stdout
