@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB_SETTINGS = ROOT / "lab-settings" / "overrides.json"
+#: The learner's JupyterLab configuration (what course.py lab and Binder
+#: give JupyterLab): no nbgrader instructor screens, the Grade button.
+LEARNER_CONFIG = ROOT / "lab-settings" / "learner"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -81,13 +84,16 @@ class Lab:
 
 @contextlib.contextmanager
 def jupyterlab(notebooks, state, *, python=sys.executable,
-               settings=LAB_SETTINGS, timeout=SERVER_TIMEOUT):
+               settings=LAB_SETTINGS, timeout=SERVER_TIMEOUT,
+               config_path=LEARNER_CONFIG):
     """A JupyterLab server on a free port serving copies of ``notebooks``
     (paths) in ``state``/work, run by ``python`` (its kernels run there
-    too), with the lab settings ``settings``; ``state`` (a folder) also
-    holds its runtime, config, settings, workspaces and log.  Yields a
-    :class:`Lab`; raises :class:`LabError` when the server does not answer
-    within ``timeout`` seconds."""
+    too), with the lab settings ``settings`` and the configuration folder
+    ``config_path`` (the learner's, by default; ``None`` for plain
+    JupyterLab, as the checkout ``python`` belongs to has it); ``state`` (a
+    folder) also holds its runtime, config, settings, workspaces and log.
+    Yields a :class:`Lab`; raises :class:`LabError` when the server does
+    not answer within ``timeout`` seconds."""
     state = Path(state)
     work = state / "work"
     work.mkdir(parents=True, exist_ok=True)
@@ -95,23 +101,52 @@ def jupyterlab(notebooks, state, *, python=sys.executable,
         shutil.copy(notebook, work / Path(notebook).name)
     user_settings = state / "user-settings"
     write_user_settings(user_settings, settings)
-    port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ,
                JUPYTER_RUNTIME_DIR=str(state / "runtime"),
                JUPYTER_CONFIG_DIR=str(state / "config"),
                PYTHONHASHSEED="0")
-    log_path = state / "jupyterlab.log"
+    if config_path is not None and Path(config_path).is_dir():
+        env["JUPYTER_CONFIG_PATH"] = str(config_path)
+    cmd = [str(python), "-m", "jupyter", "lab", "--no-browser",
+           "--allow-root", f"--ServerApp.root_dir={work}",
+           f"--LabApp.user_settings_dir={user_settings}",
+           f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+    with _serve(cmd, env, work, state / "jupyterlab.log", timeout) as lab:
+        yield lab
+
+
+@contextlib.contextmanager
+def instructor_lab(course_dir, state, *, python=sys.executable,
+                   timeout=SERVER_TIMEOUT):
+    """The instructor's JupyterLab, started as the README says
+    (``python -m autograder lab COURSE_DIR``), on a free port; yields a
+    :class:`Lab` whose root is the course directory."""
+    state = Path(state)
+    env = dict(os.environ,
+               JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               JUPYTER_CONFIG_DIR=str(state / "config"))
+    cmd = [str(python), "-m", "autograder", "lab", str(course_dir),
+           "--no-browser",
+           f"--LabApp.workspaces_dir={state / 'workspaces'}"]
+    with _serve(cmd, env, course_dir, state / "instructor-lab.log",
+                timeout) as lab:
+        yield lab
+
+
+@contextlib.contextmanager
+def _serve(cmd, env, cwd, log_path, timeout):
+    """Run the JupyterLab command ``cmd`` on a free port with a random
+    token until the block ends; yield its :class:`Lab` once it answers."""
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [*cmd, f"--port={port}", "--ip=127.0.0.1",
+           f"--IdentityProvider.token={token}"]
+    log_path = Path(log_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"JupyterLab's log: {log_path}", file=sys.stderr)  # in reports
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(python), "-m", "jupyter", "lab", "--no-browser",
-             "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-             f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={work}",
-             f"--LabApp.user_settings_dir={user_settings}",
-             f"--LabApp.workspaces_dir={state / 'workspaces'}"],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
+        server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                  env=env, cwd=cwd)
         try:
             deadline = time.monotonic() + timeout
             while True:

@@ -93,3 +93,91 @@ def test_widget_redraws_when_a_slider_moves(jupyterlab, label,
     assert float(value_after) > float(value_before), (
         f"{label} went from {value_before} to {value_after}, expected it to "
         "grow")
+
+
+# --- the learner's JupyterLab and the instructor's ---------------------------
+
+LESSON = "01-sigmoid-neuron"
+
+
+def grade_in_browser(page, url):
+    """Open the notebook at ``url``, click its Grade button, and return the
+    report dialog's title and text."""
+    from playwright.sync_api import expect
+
+    labdriver.open_notebook(page, url)
+    page.locator(".bpc-grade-button:visible").click()
+    report = page.locator(".jp-Dialog .bpc-report")
+    expect(report).to_be_visible()
+    title = page.locator(".jp-Dialog-header").inner_text().strip()
+    text = report.inner_text()
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    expect(report).to_have_count(0)
+    return title, text
+
+
+def command_report(path):
+    """The first line of ``python -m autograder grade``'s report."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade",
+                           str(path)], capture_output=True, text=True,
+                          timeout=300, check=True)
+    return proc.stdout.splitlines()[0].split("  (")[0]
+
+
+def test_learner_lab_grades_in_one_click(tmp_path, chromium_executable):
+    """The learner's JupyterLab has no instructor screens, and its Grade
+    button gives the grade command's score, solved and unsolved."""
+    from playwright.sync_api import expect
+
+    blank = tmp_path / "blank" / f"{LESSON}.ipynb"
+    blank.parent.mkdir()
+    blank.write_bytes((ROOT / "lessons" / f"{LESSON}.ipynb").read_bytes())
+    solved = tmp_path / "mine.ipynb"
+    solved.write_bytes((SOLUTIONS / f"{LESSON}.ipynb").read_bytes())
+    ARTIFACTS.mkdir(exist_ok=True)
+    with labdriver.jupyterlab([solved, blank], tmp_path / "lab") as lab, \
+            labdriver.chromium(chromium_executable) as page:
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        expect.set_options(timeout=STEP_TIMEOUT_MS)
+        title, text = grade_in_browser(page, lab.url(solved.name))
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert "Nbgrader" not in menus, menus
+        expect(page.locator(".validate-button")).to_have_count(0)
+        expect(page.get_by_title("Create Assignment")).to_have_count(0)
+        page.screenshot(path=ARTIFACTS / "learner-lab.png")
+        assert title == command_report(solved), (title, text)
+        assert title.startswith(f"{LESSON}: ") and "points" in title
+        score, total = title.split(": ")[1].split(" points")[0].split(" / ")
+        assert score == total, text
+        title, text = grade_in_browser(page, lab.url(blank.name))
+        assert title == command_report(blank) == f"{LESSON}: 0 / {total} " \
+            "points", (title, text)
+        assert "not written yet" in text
+
+
+def test_instructor_lab_opens_formgrader(tmp_path, chromium_executable):
+    """`python -m autograder lab DIR` gives the instructor nbgrader's full
+    interface on the course directory."""
+    import subprocess
+    import sys
+
+    from playwright.sync_api import expect
+
+    course = tmp_path / "course"
+    subprocess.run([sys.executable, "-m", "autograder", "course",
+                    str(course)], check=True, capture_output=True)
+    with labdriver.instructor_lab(course, tmp_path / "lab") as lab, \
+            labdriver.chromium(chromium_executable) as page:
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        expect.set_options(timeout=STEP_TIMEOUT_MS)
+        page.goto(f"{lab.base}/lab?token={lab.token}")
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        page.get_by_text("Formgrader", exact=True).click()
+        formgrader = page.frame_locator("iframe").first
+        expect(formgrader.get_by_text("Manage Assignments").first
+               ).to_be_visible()
+        expect(formgrader.get_by_text(LESSON).first).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "instructor-formgrader.png")
