@@ -14,8 +14,9 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["FAINT", "axes", "explain_failure", "learner_values",
-           "message_png", "num", "png", "show_message", "signed"]
+__all__ = ["FAINT", "axes", "explain_failure", "history_values",
+           "learner_values", "message_png", "num", "png", "show_message",
+           "signed"]
 
 #: Colour of reference lines and curves.
 FAINT = "0.6"
@@ -46,6 +47,20 @@ def learner_values(fn, name, args, shape):
         return None, (f"{name} returned shape {values.shape}, expected "
                       f"{shape}.\n\nRun its tests above to find out what "
                       "is wrong.")
+    return values, None
+
+
+def history_values(history):
+    """A learner's loss history as a 1-d float array, ``(values, None)``,
+    or ``(None, message)`` when it cannot be drawn. Used by the loss
+    curves of lessons 04-gradient-descent and 05-multilayer-backprop."""
+    try:
+        values = np.asarray(history, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return None, ("The history is not a list of numbers.\n\n"
+                      "Run the tests above to find out what is wrong.")
+    if values.size == 0:
+        return None, "The history is empty: record the loss at the start."
     return values, None
 
 

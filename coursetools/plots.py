@@ -14,6 +14,7 @@ __all__ = []
 from coursetools.drawing import FAINT as _FAINT
 from coursetools.drawing import axes as _axes
 from coursetools.drawing import explain_failure
+from coursetools.drawing import history_values as _history
 from coursetools.drawing import learner_values as _learner_curve
 from coursetools.drawing import num as _num
 from coursetools.drawing import show_message as _show_message
@@ -377,18 +378,6 @@ __all__ += ["plot_eps_sweep", "plot_loss_push", "plot_neuron_graph",
 
 
 # --- lesson 04-gradient-descent ----------------------------------------------
-
-def _history(history):
-    """A learner's loss history as a 1-d float array, or a message."""
-    try:
-        values = np.asarray(history, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return None, ("The history is not a list of numbers.\n\n"
-                      "Run the tests above to find out what is wrong.")
-    if values.size == 0:
-        return None, "The history is empty: record the loss at the start."
-    return values, None
-
 
 def _stacked(x, y, gap=0.035):
     """Offsets that stack points sharing the same (x, y) vertically."""
