@@ -276,7 +276,7 @@ def grade_dense_forward_unchanged(dense_forward):
     rng = grading_rng()
     each_case([lambda case=_dense_forward_case(rng, *shape):
                dense_forward_unchanged(dense_forward, *case)
-               for shape in [(3, 4, 3), (1, 5, 3), (6, 2, 2)]])
+               for shape in [(3, 4, 3), (1, 5, 3), (6, 2, 4)]])
 
 
 # -- mlp_forward -------------------------------------------------------------
@@ -306,11 +306,12 @@ def grade_mlp_forward_depths(mlp_forward):
 
 
 def grade_mlp_forward_unchanged(mlp_forward):
-    """Random networks of two layers: X and params left as they were."""
+    """Random networks of two layers, with more inputs than outputs (so
+    that ŷ = X is no answer): X and params left as they were."""
     rng = grading_rng()
     each_case([lambda net=_forward_net(rng, sizes, n):
                mlp_forward_unchanged(mlp_forward, net)
-               for sizes, n in [([3, 4, 1], 4), ([2, 3, 2], 1),
+               for sizes, n in [([3, 4, 1], 4), ([3, 3, 2], 1),
                                 ([4, 2, 3], 5)]])
 
 
