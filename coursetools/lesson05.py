@@ -1025,8 +1025,8 @@ def _dense_large():
 @check("dense_backward gives dX, dW and db")
 def check_dense_backward(dense_backward):
     """Check ``dense_backward`` on two tabulated layers, then on a large
-    one (200,000 weights) against a sample of its gradients, in at most
-    SECONDS seconds."""
+    one (200,000 weights) against a sample of its gradients, within
+    SECONDS (5 s)."""
     for (dZ, X, W), expected in zip(DENSE_BACKWARD, DENSE_BACKWARD_GRADS):
         dense_backward_case(dense_backward, dZ, X, W, expected, untimed,
                             hints=dense_backward_mistakes(dZ, X, W,
@@ -1076,7 +1076,7 @@ def _backward_checks(mlp_forward, mlp_backward, small, large,
 def check_mlp_backward_bce(mlp_forward, mlp_backward):
     """Check every gradient of the mean cross-entropy for a tabulated
     network of two layers, then for one of 100,501 weights (a sample),
-    in at most SECONDS seconds."""
+    within SECONDS (5 s)."""
     _backward_checks(mlp_forward, mlp_backward, [BACKWARD_BCE], LARGE_BCE)
 
 
@@ -1084,15 +1084,15 @@ def check_mlp_backward_bce(mlp_forward, mlp_backward):
 def check_mlp_backward_mse(mlp_forward, mlp_backward):
     """Check every gradient of the mean squared error for a tabulated
     network of two layers and two outputs, then for one of 100,752
-    weights (a sample), in at most SECONDS seconds."""
+    weights (a sample), within SECONDS (5 s)."""
     _backward_checks(mlp_forward, mlp_backward, [BACKWARD_MSE], LARGE_MSE)
 
 
 @check("mlp_backward works for any number of layers")
 def check_mlp_backward_depths(mlp_forward, mlp_backward):
     """Check mlp_backward for tabulated networks of one and three layers,
-    then for one of four layers and 107,009 weights (a sample), in at
-    most SECONDS seconds."""
+    then for one of four layers and 107,009 weights (a sample), within
+    SECONDS (5 s)."""
     two = passes(lambda: backward_case(mlp_forward, mlp_backward,
                                        BACKWARD_BCE, untimed))
     _backward_checks(mlp_forward, mlp_backward, [BACKWARD_1, BACKWARD_3],
