@@ -376,10 +376,20 @@ class Server:
         resolve, keep = self.resolve, self.keep
 
         def callback(*args, **kwargs):
-            channel.send({"event": "callback", "id": number,
-                          "args": codec.encode(list(args), keep),
-                          "kwargs": codec.encode(kwargs, keep)})
-            reply = channel.receive()
+            message = {"event": "callback", "id": number,
+                       "args": codec.encode(list(args), keep),
+                       "kwargs": codec.encode(kwargs, keep)}
+            # A call's time limit must not fire between the request and
+            # its reply: the grader's reply would then be read as the next
+            # request, and every later call would get a stale answer. The
+            # alarm is held back and goes off once the reply is in.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                             {signal.SIGALRM})
+            try:
+                channel.send(message)
+                reply = channel.receive()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             if reply.get("ok"):
                 return codec.decode(reply["result"], resolve)
             raise RuntimeError(str(reply.get("message", "callback failed")))
