@@ -62,11 +62,21 @@ def grade_relu_values(relu):
     _check_relu(relu, z, float(_relu_oracle(z)), "relu(z) for z a 0-d array")
 
 
+def _both_signs(rng, shape):
+    """A random array with a negative and a positive element: relu(z) of an
+    all-positive z is z itself and of an all-negative z only zeros, which
+    the unchanged-tests' guard would take for a placeholder."""
+    z = rng.normal(0.0, 3.0, size=shape)
+    flat = z.reshape(-1)
+    flat[0] = -abs(flat[0]) - 0.1
+    flat[-1] = abs(flat[-1]) + 0.1
+    return z
+
 def grade_relu_unchanged(relu):
     """Random arrays: none may be changed in place."""
     rng = grading_rng()
     for shape in [(7,), (3, 4), (2, 2, 3)]:
-        _check_relu_unchanged(relu, rng.normal(0.0, 3.0, size=shape),
+        _check_relu_unchanged(relu, _both_signs(rng, shape),
                               f"relu(z) for z of shape {shape}")
 
 
@@ -94,7 +104,7 @@ def grade_relu_grad_unchanged(relu_grad):
     """Random arrays: none may be changed in place."""
     rng = grading_rng()
     for shape in [(7,), (3, 4), (2, 2, 3)]:
-        _check_grad_unchanged(relu_grad, rng.normal(0.0, 3.0, size=shape),
+        _check_grad_unchanged(relu_grad, _both_signs(rng, shape),
                               f"relu_grad(z) for z of shape {shape}")
 
 
