@@ -158,3 +158,21 @@ def pytest_collect_file(file_path, parent):
         return CourseNotebooks.from_parent(
             parent, name="notebooks", path=file_path)
     return None
+
+
+# --- spreading the suite over the workers -----------------------------------
+
+#: Modules whose tests are independent gradings, with nothing shared but
+#: cached imports: spread one test at a time over the workers, since
+#: together they are most of the suite.
+SPREAD = re.compile(r"tests/test_(grader_\d\d|giveaway)\.py$")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup``: a notebook's cells (one kernel) and any
+    other module's tests (module fixtures: a course directory, a graded
+    cohort) stay together on one worker; the grader proofs spread."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if not SPREAD.search(module):
+            item.add_marker(pytest.mark.xdist_group(module))
