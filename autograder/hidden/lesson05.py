@@ -17,7 +17,7 @@ forward passes per weight) minutes, far past the 10 s each call may take.
 import numpy as np
 
 from autograder import oracles
-from autograder.sandbox import LearnerTimeout
+from autograder.sandbox import LearnerTimeout, probing
 from coursetools.checks import (
     assert_close,
     grading_rng,
@@ -227,12 +227,20 @@ def _backward_net(rng, sizes, n, loss, binary=True, large=False):
         other=gradients(params, X, y, other))
 
 
+#: Seconds a large case's call may take in the grader: backpropagation
+#: takes milliseconds, Python loops over every weight about 0.7 s, finite
+#: differences minutes.
+PROBE_SECONDS = 5.0
+
+
 def _limited(function, size, passes):
     """``run(call)`` for a large case: a learner's function that runs out
-    of its 10 s scores nothing, with a message that says why."""
+    of its :data:`PROBE_SECONDS` scores nothing, with a message that says
+    why."""
     def run(call):
         try:
-            return call()
+            with probing(PROBE_SECONDS):
+                return call()
         except LearnerTimeout:
             raise TooSlow(too_slow(function, size, passes)) from None
 
