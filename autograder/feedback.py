@@ -14,6 +14,7 @@
 from pathlib import Path
 
 import nbgrader
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import (
     IPythonRenderer,
@@ -59,6 +60,7 @@ class MathMLRenderer(IPythonRenderer):
 class FeedbackExporter(HTMLExporter):
     """nbgrader's feedback page with the course's style sheet and math."""
 
+    @pass_context
     def markdown2html(self, context, source):
         cell = context.get("cell", {})
         path = context.get("resources", {}).get("metadata", {}).get(
@@ -80,8 +82,21 @@ class FeedbackExporter(HTMLExporter):
 
 def configure(c):
     """Make ``nbgrader generate_feedback`` use :class:`FeedbackExporter`
-    (its own template, which extends nbgrader's ``feedback``)."""
+    (its own template, which extends nbgrader's ``feedback``), and leave
+    the hidden tests out of the feedback: the autograded copy formgrader
+    shows has them back (nbgrader's way), but a learner's feedback would
+    then show the instructor's private cases (see ``course``)."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    c.GenerateFeedback.preprocessors = [
+        GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
     c.GenerateFeedback.exporter_class = FeedbackExporter
     c.FeedbackExporter.template_name = TEMPLATE_NAME
     c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES),
                                                   str(NBGRADER_TEMPLATES)]
+    # where ours finds 'feedback/index.html.j2', and nbgrader's page its
+    # bootstrap.min.css (GenerateFeedback sets only the latter)
+    c.FeedbackExporter.extra_template_paths = [
+        str(NBGRADER_TEMPLATES.parent / "static" / "node_modules" /
+            "bootstrap" / "dist" / "css"), str(NBGRADER_TEMPLATES)]
