@@ -12,6 +12,11 @@ with or without ``--json``: no score.
 import argparse
 import json
 import sys
+from pathlib import Path
+
+#: Jupyter configuration of the instructor's lab (``lab`` below).
+INSTRUCTOR_CONFIG = (Path(__file__).resolve().parent.parent /
+                     "lab-settings" / "instructor")
 
 
 def _grade(args):
@@ -49,7 +54,7 @@ def _generate(args):
 def _course(args):
     from autograder import course
 
-    return course.init(args.directory)
+    return course.init(args.directory, force=args.force)
 
 
 def _lab(args):
@@ -68,8 +73,9 @@ def _lab(args):
     bindir = os.path.dirname(sys.executable)
     env = dict(os.environ)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    # the learner's configuration (no instructor screens) is not wanted
-    env.pop("JUPYTER_CONFIG_PATH", None)
+    # not the learner's configuration (no instructor screens): the
+    # instructor's, with formgrader's Autograde button in a subprocess
+    env["JUPYTER_CONFIG_PATH"] = str(INSTRUCTOR_CONFIG)
     cmd = [sys.executable, "-m", "jupyter", "lab", *args.lab_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -107,8 +113,13 @@ def main(argv=None):
     p.add_argument("--check", action="store_true",
                    help="only report whether lessons/ is up to date")
     p.set_defaults(run=_generate)
-    p = sub.add_parser("course", help="create an nbgrader course directory")
+    p = sub.add_parser(
+        "course", help="create an nbgrader course directory, or refresh "
+        "its source/ from solutions/ (and its private/ hidden cases)")
     p.add_argument("directory")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite changed notebooks of source/ without "
+                   "asking")
     p.set_defaults(run=_course)
     p = sub.add_parser(
         "lab", help="open the instructor's JupyterLab (nbgrader's "

@@ -21,10 +21,14 @@ def configure(c):
         CheckCellMetadata,
         IgnorePattern,
         LimitOutput,
-        SaveAutoGrades,
     )
 
-    from autograder.nbgrader_plugin import SandboxedGrade
+    from autograder import feedback, problems
+    from autograder.nbgrader_plugin import (
+        CourseExport,
+        SandboxedGrade,
+        SaveGrades,
+    )
 
     c.CourseDirectory.course_id = COURSE_ID
     c.ClearSolutions.code_stub = {
@@ -33,5 +37,16 @@ def configure(c):
     c.OverwriteCells.add_missing_cells = True
     c.Autograde.autograde_preprocessors = [
         SandboxedGrade, IgnorePattern, ClearMetadataPreprocessor,
-        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        LimitOutput, SaveGrades, AssignLatePenalties, CheckCellMetadata]
+    # a broken or renamed submission: a recorded state, not a traceback or
+    # a silent 0 (autograder.problems)
+    c.Autograde.exporter_class = problems.SubmissionExporter
+    c.Autograde.pre_convert_hook = problems.pre_convert_hook
+    c.ExportApp.plugin_class = CourseExport
+    # feedback that reads: messages wrap, figures fit, math without a CDN
+    feedback.configure(c)
+    # nothing of the grader's own bookkeeping is copied into feedback/
+    c.CourseDirectory.ignore = [
+        ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+        ".autograder*"]
     return c

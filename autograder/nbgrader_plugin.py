@@ -6,14 +6,21 @@ kernel, where the learner's code can patch ``np.allclose``, register an
 IPython input transformer or open the gradebook; here it cannot.
 """
 
+import textwrap
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 from traitlets import Bool, Float
 
-from autograder import grading, sandbox
+from autograder import grading, problems, sandbox
+
+#: Columns of a failure message as written into a test cell's output: it
+#: wraps in formgrader and the feedback, whatever their style sheets.
+WIDTH = 78
 
 
 class SandboxedGrade(NbGraderPreprocessor):
@@ -55,6 +62,14 @@ class SandboxedGrade(NbGraderPreprocessor):
 
         info = resources["nbgrader"]
         assignment, notebook = info["assignment"], info["notebook"]
+        reason = problems.problem_of(nb)
+        if reason is not None:  # a placeholder: nothing to grade
+            self.log.warning("%s/%s: %s%s", assignment, notebook,
+                             problems.PREFIX, reason)
+            for cell in nb.cells:
+                if grading.is_test_cell(cell):
+                    cell.outputs = [_error(problems.PREFIX + reason)]
+            return nb, resources
         source_nb = self._source_notebook(assignment, notebook)
         isolation = "bwrap" if self.require_isolation else "auto"
         limits = self.limits()
@@ -75,6 +90,7 @@ class SandboxedGrade(NbGraderPreprocessor):
                                notebook, exc)
                 raise
         write_verdicts(nb, report)
+        write_notes(nb, report)
         resources.setdefault("autograder", {})["report"] = report
         for note in report.notes:
             self.log.warning("%s: %s", notebook, note)
@@ -105,15 +121,64 @@ def write_verdicts(nb, report):
             else:
                 cell.outputs = [_error(result.message)]
             continue
-        run = report.cells.get(index)
-        cell.outputs = [_output(o) for o in (run or {}).get("outputs", [])]
+        run = report.cells.get(index) or {}
+        cell.outputs = [_output(o) for o in run.get("outputs", [])]
         cell.outputs = [o for o in cell.outputs if o is not None]
+        stopped = cell_status(run)
+        if stopped:
+            cell.outputs.append(_error(stopped, ename="Stopped"))
 
 
-def _error(message):
+def cell_status(run):
+    """What the grader did to a learner cell it stopped or skipped, as the
+    learner reads it in the autograded notebook and the feedback; None for
+    a cell that ran to its end (or raised, which its own output shows)."""
+    status = run.get("status")
+    error = run.get("error") or {}
+    hung = run.get("hung")
+    if status == "timeout":
+        inside = (f" (it was running {hung[0]})"
+                  if isinstance(hung, list) and hung else "")
+        return ("This cell did not finish in time and was stopped"
+                f"{inside}; the cells after it ran without it.")
+    if status == "crashed":
+        return (f"This cell ended the Python process ({error.get('message')})"
+                "; it was skipped and the cells after it ran without it.")
+    if status == "skipped":
+        return f"This cell was {error.get('message') or 'not run'}."
+    return None  # a NotCalledAgain error shows in the cell's own output
+
+
+def write_notes(nb, report):
+    """The report's notes (cells stopped, calls not made again, the time
+    budget, the sandbox) as a first markdown cell of the autograded
+    notebook, so formgrader and the feedback show them."""
+    nb.cells = [c for c in nb.cells
+                if not c.get("metadata", {}).get("autograder_notes")]
+    if not report.notes:
+        return
+    text = "**Notes from the grader**\n\n" + "\n".join(
+        "* " + note.replace("*", "\\*") for note in report.notes)
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["autograder_notes"] = True
+    nb.cells.insert(0, cell)
+
+
+def wrap(message, width=WIDTH):
+    """``message`` with its long lines broken at ``width`` columns (line
+    breaks of its own, such as an array's rows, are kept)."""
+    lines = []
+    for line in str(message).splitlines() or [""]:
+        indent = line[:len(line) - len(line.lstrip())]
+        lines.extend(textwrap.wrap(line, width, subsequent_indent=indent,
+                                   break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+def _error(message, ename="Failed"):
     return nbformat.v4.new_output(
-        "error", ename="Failed", evalue=message,
-        traceback=["Failed: " + message])
+        "error", ename=ename, evalue=message,
+        traceback=[wrap(f"{ename}: {message}")])
 
 
 def _output(data):
@@ -138,3 +203,58 @@ def _output(data):
     except (KeyError, TypeError, ValueError):
         return None
     return None
+
+
+class SaveGrades(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades``, then, for a submission that was not
+    graded (a :func:`~autograder.problems.placeholder`), its state:
+    every grade 0 and flagged for manual grading, the reason as every
+    comment's automatic comment (see :mod:`autograder.problems`)."""
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        reason = problems.problem_of(nb)
+        if reason is not None:
+            info = resources["nbgrader"]
+            with Gradebook(info["db_url"]) as gb:
+                problems.mark(gb, info["notebook"], info["assignment"],
+                              info["student"], reason)
+        return nb, resources
+
+
+class CourseExport(CsvExportPlugin):
+    """nbgrader's CSV export with two more columns: ``needs_manual_grade``
+    and ``problem``, the one-line reason a submission was not graded
+    (empty when it was graded), so a 0 for a broken file is not read as a
+    blank notebook's 0."""
+
+    def export(self, gradebook):
+        import csv
+
+        super().export(gradebook)
+        dest = self.to or "grades.csv"
+        with open(dest, newline="") as f:
+            rows = list(csv.DictReader(f))
+        fields = list(rows[0].keys()) if rows else []
+        fields += ["needs_manual_grade", "problem"]
+        for row in rows:
+            row["needs_manual_grade"], row["problem"] = _state(
+                gradebook, row["assignment"], row["student_id"])
+        with open(dest, "w", newline="") as f:
+            writer = csv.DictWriter(f, fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def _state(gradebook, assignment, student):
+    from nbgrader.api import MissingEntry
+
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return "", ""
+    reasons = [problems.recorded(gradebook, nb.name, assignment, student)
+               for nb in submission.notebooks]
+    reasons = [f"{nb.name}: {r}" if len(submission.notebooks) > 1 else r
+               for nb, r in zip(submission.notebooks, reasons) if r]
+    return str(bool(submission.needs_manual_grade)), "; ".join(reasons)

@@ -229,6 +229,17 @@ def _make_shell(figures=True):
             pass
 
     class Hook(DisplayHook):
+        #: The source of the cell running: its value is not shown when it
+        #: ends in a semicolon, as in IPython (whose own test reads the
+        #: history, which is off here).
+        source = ""
+
+        def quiet(self):
+            try:
+                return self.semicolon_at_end_of_expression(self.source)
+            except Exception:  # a cell IPython itself could not tokenize
+                return False
+
         def write_output_prompt(self):
             pass
 
@@ -236,10 +247,14 @@ def _make_shell(figures=True):
             if _is_widget(format_dict):  # its figures were shown already
                 return
             text = format_dict.get("text/plain")
-            if isinstance(text, str):
-                outputs.append({"output_type": "execute_result",
-                                "data": {"text/plain": text[:MAX_TEXT]},
-                                "metadata": {}, "execution_count": None})
+            if not isinstance(text, str):
+                return
+            data = {"text/plain": text[:MAX_TEXT]}
+            png = format_dict.get("image/png")  # a figure as the value
+            if isinstance(png, str):
+                data["image/png"] = png[:2_000_000]
+            outputs.append({"output_type": "execute_result", "data": data,
+                            "metadata": {}, "execution_count": None})
 
         def finish_displayhook(self):
             pass
@@ -312,6 +327,7 @@ def run_cells(channel, shell, outputs, errors, cells, cell_timeout,
         # a cell cut short by the budget did not hang: nothing to blame
         blame = hung.blame if left >= cell_timeout else (lambda exc: None)
         signal.setitimer(signal.ITIMER_REAL, min(cell_timeout, left))
+        shell.displayhook.source = source
         try:
             result = shell.run_cell(source, store_history=False)
             signal.setitimer(signal.ITIMER_REAL, 0)
