@@ -25,9 +25,15 @@ from coursetools.checks import (
     earlier_exercise,
     show_failures_as_messages,
 )
+from coursetools.drawing import (
+    DPI,
+    canvas_png,
+    explain_failure,
+    explorer,
+    message_png,
+)
 from coursetools.drawing import FAINT as _FAINT
 from coursetools.drawing import axes as _axes
-from coursetools.drawing import explain_failure, message_png
 from coursetools.drawing import learner_values as _learner_curve
 from coursetools.drawing import loss_history as _history
 from coursetools.drawing import num as _num
@@ -550,13 +556,16 @@ class DescentFigure:
     Used in lesson 04-gradient-descent (by :func:`lr_explorer`).
     """
 
+    #: inches
+    SIZE = (10.6, 4.1)
+
     def __init__(self, X, y, neuron_forward, loss_fn, w_range=(-0.6, 1.4),
                  b_range=(-1.0, 1.0), n_grid=61):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.w_range, self.b_range = w_range, b_range
-        self.fig = Figure(figsize=(10.6, 4.1), dpi=100)
+        self.fig = Figure(figsize=self.SIZE, dpi=DPI)
         self.canvas = FigureCanvasAgg(self.fig)
         self.fig.subplots_adjust(left=0.075, right=0.985, bottom=0.13,
                                  top=0.9, wspace=0.32)
@@ -696,22 +705,13 @@ class DescentFigure:
         return self._png()
 
     def _png(self):
-        import io
-
-        from PIL import Image
-
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(),
-                                 self.canvas.buffer_rgba(), "raw", "RGBA",
-                                 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return canvas_png(self.canvas)
 
     @staticmethod
     def show_message(message):
         """A PNG of a friendly message instead of the figure
         (:func:`coursetools.drawing.message_png`)."""
-        return message_png(message, size=(10.6, 2.2))
+        return message_png(message, size=DescentFigure.SIZE)
 
 
 def _verdict(history, lowest):
@@ -795,48 +795,41 @@ def _descend(X, y, gradient_step, neuron_backward, neuron_forward, loss_fn,
 def lr_explorer(X, y, gradient_step, neuron_backward, neuron_forward,
                 loss_fn, max_epochs=100):
     """Sliders "learning rate" (log scale, 1e-4 to 10) and "epochs" that
-    redraw gradient descent on a one-feature neuron: its path over the
-    loss surface in (w, b) and its loss curve.
+    redraw gradient descent on a one-feature neuron while they are
+    dragged: its path over the loss surface in (w, b) and its loss curve.
 
     The steps are made by the learner's ``gradient_step`` with the
     gradient of ``neuron_backward`` (loss "bce"); the surface is computed
     once, with ``loss_fn`` and ``neuron_forward``; paths are cached per
     learning rate, so a slider move costs one short descent at most and a
-    PNG render. Returns the ``ipywidgets.interactive`` object; its
-    ``redraw_ms`` lists the kernel time of every redraw, in milliseconds.
+    PNG render (:class:`DescentFigure`). Returns the widget
+    (:func:`coursetools.drawing.explorer`); its ``redraw_ms`` lists the
+    kernel time of every redraw, in milliseconds.
     Used in lesson 04-gradient-descent.
     """
-    import time
-
     import ipywidgets as widgets
-    from IPython.display import Image, display
 
     figure = DescentFigure(X, y, neuron_forward, loss_fn)
-    cache = {}
-    redraw_ms = []  # kernel time of each redraw, for the course's tests
+    paths = {}
 
-    def draw(lr, epochs):
-        start = time.perf_counter()
-        if lr not in cache:
-            cache[lr] = _descend(X, y, gradient_step, neuron_backward,
+    def render(lr, epochs):
+        if lr not in paths:
+            paths[lr] = _descend(X, y, gradient_step, neuron_backward,
                                  neuron_forward, loss_fn, lr, max_epochs)
-        path, history, message = cache[lr]
+        path, history, message = paths[lr]
         if message:
-            png = figure.show_message(message)
-        else:
-            png = figure.draw(lr, path[:epochs + 1], history[:epochs + 1])
-        display(Image(data=png, format="png"))
-        redraw_ms.append(1000.0 * (time.perf_counter() - start))
+            return figure.show_message(message)
+        return figure.draw(lr, path[:epochs + 1], history[:epochs + 1])
 
     style = {"description_width": "100px"}
     layout = widgets.Layout(width="520px")
     lr = widgets.FloatLogSlider(
         value=0.1, base=10, min=-4, max=1, step=0.25,
         description="learning rate", readout_format=".3g",
-        continuous_update=False, style=style, layout=layout)
+        continuous_update=True, style=style, layout=layout)
     epochs = widgets.IntSlider(
         value=30, min=1, max=max_epochs, step=1, description="epochs",
-        continuous_update=False, style=style, layout=layout)
-    explorer = widgets.interactive(draw, lr=lr, epochs=epochs)
-    explorer.redraw_ms = redraw_ms
-    return explorer
+        continuous_update=True, style=style, layout=layout)
+    width, height = DescentFigure.SIZE
+    return explorer({"lr": lr, "epochs": epochs}, render,
+                    (round(width * DPI), round(height * DPI)))
