@@ -27,7 +27,7 @@ from coursetools.checks import (
 )
 from coursetools.drawing import (
     DPI,
-    canvas_png,
+    Backdrop,
     explain_failure,
     explorer,
     message_png,
@@ -560,7 +560,7 @@ class DescentFigure:
     SIZE = (10.6, 4.1)
 
     def __init__(self, X, y, neuron_forward, loss_fn, w_range=(-0.6, 1.4),
-                 b_range=(-1.0, 1.0), n_grid=61):
+                 b_range=(-1.0, 1.0), n_grid=61, max_epochs=100):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -578,12 +578,11 @@ class DescentFigure:
         i, j = np.unravel_index(np.argmin(grid[2]), grid[2].shape)
         self.best = (float(grid[0][i, j]), float(grid[1][i, j]))
         self._draw_surface(*grid)
-        self._draw_loss_axes()
+        self._draw_loss_axes(max_epochs)
         # render everything that never changes once, then keep the pixels
-        self.ax_loss.set_visible(False)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.ax_loss.set_visible(True)
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.backdrop = Backdrop(self.fig)
 
     def _grid(self, X, y, neuron_forward, loss_fn, n_grid):
         ws = np.linspace(*self.w_range, n_grid)
@@ -639,7 +638,7 @@ class DescentFigure:
         self.dynamic = [self.path_line, self.path_end, self.path_note,
                         self.surface_title]
 
-    def _draw_loss_axes(self):
+    def _draw_loss_axes(self, max_epochs):
         from matplotlib.ticker import MaxNLocator
 
         ax = self.ax_loss
@@ -653,15 +652,22 @@ class DescentFigure:
                                ha="right", va="top", fontsize=11,
                                bbox={"boxstyle": "round,pad=0.4",
                                      "facecolor": "white"})
-        # the axis labels never change: figure texts, rendered only once
-        box = ax.get_position()
-        self.fig.text((box.x0 + box.x1) / 2, 0.015, "epoch", ha="center",
-                      va="bottom", fontsize=10)
-        self.fig.text(box.x0 - 0.052, (box.y0 + box.y1) / 2,
-                      "loss on the training set", rotation=90,
-                      ha="center", va="center", fontsize=10)
+        self.loss_note = ax.text(0.97, 0.6, "", transform=ax.transAxes,
+                                 ha="right", va="top", fontsize=9.5,
+                                 color="C3")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss on the training set")
         self.loss_title = ax.set_title(" ")
+        # fixed axes, the same for every learning rate and number of
+        # epochs: curves can be compared, and the ticks are drawn once
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0, max_epochs)
+        self.loss_top = 0.75
+        span = self.loss_top - self.lowest
+        # room at the top for the verdict, above the starting loss
+        ax.set_ylim(self.lowest - 0.08 * span, self.loss_top + 0.3 * span)
+        self.dynamic += [self.loss_line, self.loss_dots, self.verdict,
+                         self.loss_note, self.loss_title]
 
     def draw(self, lr, path, history):
         """Redraw for a path ``[(w, b), ...]`` and its losses; PNG bytes."""
@@ -684,13 +690,12 @@ class DescentFigure:
         self.loss_line.set_data(np.arange(epochs + 1), history)
         dots = history if epochs <= 40 else history[:0]
         self.loss_dots.set_data(np.arange(dots.size), dots)
-        ax = self.ax_loss
-        ax.set_xlim(0, max(epochs, 1))
         finite = history[np.isfinite(history)]
-        top = max(0.75, float(finite.max()) if finite.size else 0.75)
-        span = top - self.lowest
-        # room at the top for the verdict, above the highest loss
-        ax.set_ylim(self.lowest - 0.08 * span, top + 0.3 * span)
+        top = self.ax_loss.get_ylim()[1]
+        high = float(finite.max()) if finite.size else np.inf
+        self.loss_note.set_text(
+            f"the loss leaves the plot:\nit reaches {high:.3g}"
+            if not (high <= top and finite.size == history.size) else "")
         text, color = _verdict(history, self.lowest)
         self.verdict.set_text(text)
         self.verdict.set_color(color)
@@ -698,14 +703,7 @@ class DescentFigure:
         self.loss_title.set_text(
             f"loss {history[0]:.3f} \N{RIGHTWARDS ARROW} {history[-1]:.3f} "
             f"after {epochs} epoch{'' if epochs == 1 else 's'}")
-        self.canvas.restore_region(self.background)
-        for artist in self.dynamic:
-            self.ax_surface.draw_artist(artist)
-        self.ax_loss.draw(self.canvas.get_renderer())
-        return self._png()
-
-    def _png(self):
-        return canvas_png(self.canvas)
+        return self.backdrop.png(self.dynamic)
 
     @staticmethod
     def show_message(message):
@@ -809,7 +807,8 @@ def lr_explorer(X, y, gradient_step, neuron_backward, neuron_forward,
     """
     import ipywidgets as widgets
 
-    figure = DescentFigure(X, y, neuron_forward, loss_fn)
+    figure = DescentFigure(X, y, neuron_forward, loss_fn,
+                           max_epochs=max_epochs)
     paths = {}
 
     def render(lr, epochs):

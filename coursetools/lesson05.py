@@ -1494,8 +1494,9 @@ def xor_explorer(X, y, mlp_forward, mlp_backward, gradient_step, loss_fn,
     Training uses the learner's ``mlp_forward``, ``mlp_backward`` (loss
     "bce") and ``gradient_step``; ``loss_fn(y_hat, y)`` records the loss.
     A setting not shown before is trained anew, with "training ..." shown
-    meanwhile; the images are cached per setting. Returns the widget
-    (:func:`coursetools.drawing.explorer`).
+    meanwhile; the images are cached per setting, and the settings one
+    slider step away are trained ahead while the kernel is idle. Returns
+    the widget (:func:`coursetools.drawing.explorer`).
     Used in lesson 05-multilayer-backprop.
     """
     import ipywidgets as widgets
@@ -1527,4 +1528,5 @@ def xor_explorer(X, y, mlp_forward, mlp_backward, gradient_step, loss_fn,
     width, height = figure.size
     return explorer({"lr": lr, "hidden": hidden, "seed": seed}, render,
                     (round(width * DPI), round(height * DPI)),
-                    busy=f"training a new network for {epochs:,} epochs …")
+                    busy=f"training a new network for {epochs:,} epochs …",
+                    prefetch=True)

@@ -131,3 +131,35 @@ def test_lab_settings_are_valid_json():
 def test_ci_has_browser_and_sandbox(chromium_executable, bwrap_executable):
     """CI must run the browser and sandbox tests, not skip them."""
     assert chromium_executable and bwrap_executable
+
+
+# --- an ungraded exercise does not stop Run All ------------------------------
+
+def test_unwritten_ungraded_exercise_does_not_stop_the_lesson():
+    """Lesson 07's learner notebook with its graded momentum_step written
+    and the ungraded sweep_gradients not: the gradient check says what is
+    missing instead of failing, and the cells below train with autograd's
+    gradients."""
+    import nbformat
+    from headless import notebook_client
+
+    path = LESSONS / "07-rumelhart-1986.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    solution = nbformat.read(SOLUTIONS / path.name, as_version=4)
+    ids = [cell.id for cell in nb.cells]
+    nb.cells[ids.index("momentum-step")].source = next(
+        c.source for c in solution.cells if c.id == "momentum-step")
+    assert "NotImplementedError" in nb.cells[ids.index("sweep-gradients")
+                                             ].source
+    try_train = nbformat.v4.new_code_cell(
+        "_, worst, _ = train(init_stack(range(3), SHAPES), X, y, lr=0.1, "
+        "momentum=0.9, sweeps=30)\nprint(worst.shape)")
+    nb.cells = nb.cells[:ids.index("train-code") + 1] + [try_train]
+    client = notebook_client(nb, timeout=300, kernel_name="python3",
+                             resources={"metadata": {"path": str(LESSONS)}})
+    client.execute()  # raises CellExecutionError if any cell fails
+    check = nb.cells[ids.index("autograd-check")]
+    printed = "".join(o.get("text", "") for o in check.outputs)
+    assert "sweep_gradients is not written yet" in printed, check.outputs
+    assert "(31, 3)" in "".join(o.get("text", "")
+                                for o in nb.cells[-1].outputs)
