@@ -163,3 +163,30 @@ def test_unwritten_ungraded_exercise_does_not_stop_the_lesson():
     assert "sweep_gradients is not written yet" in printed, check.outputs
     assert "(31, 3)" in "".join(o.get("text", "")
                                 for o in nb.cells[-1].outputs)
+
+
+# --- the lessons' widgets, without a browser ---------------------------------
+
+def test_explorer_shows_busy_while_drawing_a_new_setting_only():
+    """coursetools.drawing.explorer: "busy" is shown while a setting not
+    drawn before is rendered, and a setting shown before comes from its
+    cache (the browser test checks the redraw in JupyterLab)."""
+    import ipywidgets as widgets
+
+    from coursetools.drawing import explorer, message_png
+
+    drawn = []  # (n, the busy text while n was drawn)
+    slider = widgets.IntSlider(value=1, min=0, max=3)
+
+    def render(n):
+        drawn.append((n, box.children[1].value if box else None))
+        return message_png(f"n = {n}", size=(2.0, 1.0))
+
+    box = None  # until explorer returns (it draws the first setting)
+    box = explorer({"n": slider}, render, (200, 100), busy="working")
+    for n in (2, 1, 2):
+        slider.value = n
+    assert [n for n, _ in drawn] == [1, 2], drawn  # revisits: from cache
+    assert drawn[1] == (2, "<i>working</i>"), drawn
+    assert box.children[1].value == ""  # busy no more
+    assert box.image.value == render(2) and len(box.redraw_ms) == 4
