@@ -200,7 +200,7 @@ def _neighbours(controls):
     return found
 
 
-def explorer(controls, render, size, busy=None, prefetch=False):
+def explorer(controls, render, size, busy=None, prefetch=True):
     """A lesson's widget: the ``controls`` (a dict, name → ipywidgets
     control) above an image of ``size`` = (width, height) px showing
     ``render(**values)``, PNG bytes, for the controls' values.
@@ -211,9 +211,11 @@ def explorer(controls, render, size, busy=None, prefetch=False):
     ``CACHED_IMAGES`` images are kept: a setting shown before comes back
     at once. ``busy``, a text, is shown beside the controls while a
     setting not cached yet is drawn (a redraw that may take longer, such
-    as training a network). With ``prefetch``, while the kernel is idle
-    the settings one step away from the one shown are drawn ahead, one
-    at a time, so that the next step of a slider is shown at once.
+    as training a network). With ``prefetch`` (the default), while the
+    kernel is idle the settings one step away from the one shown are
+    drawn ahead, one at a time, so that the next step of a slider or
+    another choice of buttons is shown at once; a move that comes while
+    one is drawn waits for that one drawing at most.
     Returns the ``ipywidgets.VBox``; its ``redraw_ms`` lists the kernel
     time of every redraw, in ms, and ``image`` is its image.
     Used by the widgets of lessons 01, 04, 05 and 06.

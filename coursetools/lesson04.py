@@ -800,7 +800,8 @@ def lr_explorer(X, y, gradient_step, neuron_backward, neuron_forward,
     gradient of ``neuron_backward`` (loss "bce"); the surface is computed
     once, with ``loss_fn`` and ``neuron_forward``; paths are cached per
     learning rate, so a slider move costs one short descent at most and a
-    PNG render (:class:`DescentFigure`). Returns the widget
+    PNG render (:class:`DescentFigure`), and the settings one step away
+    are drawn ahead while the kernel is idle. Returns the widget
     (:func:`coursetools.drawing.explorer`); its ``redraw_ms`` lists the
     kernel time of every redraw, in milliseconds.
     Used in lesson 04-gradient-descent.

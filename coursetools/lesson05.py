@@ -1528,5 +1528,4 @@ def xor_explorer(X, y, mlp_forward, mlp_backward, gradient_step, loss_fn,
     width, height = figure.size
     return explorer({"lr": lr, "hidden": hidden, "seed": seed}, render,
                     (round(width * DPI), round(height * DPI)),
-                    busy=f"training a new network for {epochs:,} epochs …",
-                    prefetch=True)
+                    busy=f"training a new network for {epochs:,} epochs …")
