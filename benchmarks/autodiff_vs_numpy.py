@@ -196,7 +196,7 @@ def main():
     results = {}
 
     def reproduce(gradients):
-        ns["sweep_gradients"] = gradients  # what train calls
+        ns["gradients"] = gradients  # what train calls
         return train(init(seeds, ns["SHAPES"]), X6, y6, 0.1, 0.9,
                      args.sweeps)
 
@@ -209,7 +209,7 @@ def main():
             lambda g=gradients: reproduce(g), min(args.repeat, 3))
         print(f"  {label:40s} {fmt(results[label + ' seconds']):>10s}",
               flush=True)
-    ns["sweep_gradients"] = numpy_gradients
+    ns["gradients"] = numpy_gradients
 
     def one_at_a_time():
         return [train(init([seed], ns["SHAPES"]), X6, y6, 0.1, 0.9,

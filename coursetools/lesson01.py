@@ -19,10 +19,15 @@ from coursetools.checks import (
     show_failures_as_messages,
 )
 from coursetools.drawing import (
+    DPI,
     FAINT,
+    Backdrop,
     axes,
+    explorer,
     learner_values,
+    message_png,
     num,
+    offscreen_figure,
     show_message,
     signed,
 )
@@ -212,65 +217,108 @@ def plot_neuron_output(neuron_forward, w, b, x_max=6.0, ax=None):
     the point where the output is 0.5 (x = -b/w).
 
     ``neuron_forward`` is the learner's function. Returns the axes.
-    Drawn by :func:`neuron_explorer`.
+    Drawn by :func:`neuron_explorer` too.
     """
     ax = axes(ax, (7.6, 3.6))
     x = np.linspace(-x_max, x_max, 601)
-    X = x[:, None]  # one feature: shape (n_samples, 1)
-    y, message = learner_values(
-        neuron_forward, "neuron_forward", (X, np.array([float(w)]),
-                                           float(b)), x.shape)
+    y, message = _neuron_curve(neuron_forward, x, w, b)
     if message:
         show_message(ax, message)
         return ax
-    reference, _ = learner_values(
-        neuron_forward, "neuron_forward", (X, np.array([1.0]), 0.0),
-        x.shape)
+    _neuron_axes(ax, neuron_forward, x)
+    _neuron_curves(ax, x, y, w, b)
+    return ax
+
+
+def _neuron_curve(neuron_forward, x, w, b):
+    """``(outputs, None)`` of a one-input neuron over ``x``, or ``(None,
+    message)``."""
+    return learner_values(neuron_forward, "neuron_forward",
+                          (x[:, None], np.array([float(w)]), float(b)),
+                          x.shape)
+
+
+def _neuron_axes(ax, neuron_forward, x):
+    """What does not depend on w and b: levels, reference, labels."""
+    reference, _ = _neuron_curve(neuron_forward, x, 1.0, 0.0)
     ax.axhline(0.5, color=FAINT, lw=0.8, ls=":")
     for level in (0.0, 1.0):
         ax.axhline(level, color=FAINT, lw=0.8, ls="--")
     if reference is not None:
         ax.plot(x, reference, color=FAINT, lw=1.5,
                 label="reference: w = 1, b = 0")
-    ax.plot(x, y, lw=2.5, color="C0", label=f"σ({num(w)} · x {signed(b)})")
-    if abs(w) < 1e-9:  # a slider may land a hair away from 0
-        ax.plot([], [], " ", label="w = 0: the output\nignores x")
-    else:
-        x_half = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
-        if abs(x_half) <= x_max:
-            ax.axvline(x_half, color="C3", lw=0.8, ls=":")
-            ax.plot(x_half, 0.5, "o", color="C3", zorder=3,
-                    label=f"output 0.5 at\nx = −b/w = {num(x_half, 2)}")
-        else:
-            ax.plot([], [], " ", label=f"output 0.5 at\nx = −b/w = "
-                    f"{num(x_half)},\noff the plot")
-    ax.set_xlim(-x_max, x_max)
+    ax.set_xlim(x[0], x[-1])
     ax.set_ylim(-0.06, 1.06)
     ax.set_xlabel("x (the one input feature)")
     ax.set_ylabel("output ŷ = σ(w · x + b)")
-    ax.set_title(f"One neuron with w = {num(w)}, b = {num(b)}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    return ax
+
+
+def _neuron_curves(ax, x, y, w, b):
+    """The curve for w and b, its midpoint, legend and title: the
+    artists that change with w and b."""
+    x_max = x[-1]
+    drawn = ax.plot(x, y, lw=2.5, color="C0",
+                    label=f"σ({num(w)} · x {signed(b)})")
+    if abs(w) < 1e-9:  # a slider may land a hair away from 0
+        drawn += ax.plot([], [], " ", label="w = 0: the output\nignores x")
+    else:
+        x_half = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
+        if abs(x_half) <= x_max:
+            drawn.append(ax.axvline(x_half, color="C3", lw=0.8, ls=":"))
+            drawn += ax.plot(x_half, 0.5, "o", color="C3", zorder=3,
+                             label=f"output 0.5 at\nx = −b/w = "
+                             f"{num(x_half, 2)}")
+        else:
+            drawn += ax.plot([], [], " ", label=f"output 0.5 at\nx = −b/w "
+                             f"= {num(x_half)},\noff the plot")
+    drawn.append(ax.set_title(f"One neuron with w = {num(w)}, b = {num(b)}"))
+    drawn.append(ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                           frameon=False))
+    return drawn
+
+
+#: The explorer's figure, inches: plot_neuron_output's axes and, at the
+#: right, room for its legend.
+EXPLORER_SIZE = (9.6, 3.6)
 
 
 def neuron_explorer(neuron_forward):
     """Sliders "w" and "b" that redraw the output curve σ(w·x + b) of a
-    one-input neuron, computed with the learner's ``neuron_forward``.
+    one-input neuron, computed with the learner's ``neuron_forward``
+    (:func:`plot_neuron_output`), while they are dragged.
 
-    Returns the ``ipywidgets.interactive`` object (display it, or leave it
-    as the last line of a cell).
+    The figure is drawn off screen at a fixed size and its PNG replaces
+    the widget's image (:func:`coursetools.drawing.explorer`). Returns
+    the widget (display it, or leave it as the last line of a cell).
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
+
+    fig = offscreen_figure(EXPLORER_SIZE)
+    # fixed margins: a layout engine would cost more than the drawing
+    ax = fig.add_axes([0.075, 0.14, 0.64, 0.76])
+    ax.set_title(" ")  # its place stays free for the title of each curve
 
     def slider(description, value):
         return widgets.FloatSlider(
             value=value, min=-5.0, max=5.0, step=0.1,
-            description=description, continuous_update=False,
+            description=description, continuous_update=True,
             readout_format=".1f", layout=widgets.Layout(width="420px"))
 
-    def draw(w, b):
-        plot_neuron_output(neuron_forward, w, b)
-        plt.show()
+    x = np.linspace(-6.0, 6.0, 601)
+    _neuron_axes(ax, neuron_forward, x)
+    backdrop = Backdrop(fig)  # rendered once; a redraw adds the curves
+    drawn = []
 
-    return widgets.interactive(draw, w=slider("w", 1.0), b=slider("b", 0.0))
+    def render(w, b):
+        y, message = _neuron_curve(neuron_forward, x, w, b)
+        if message:
+            return message_png(message, EXPLORER_SIZE)
+        for artist in drawn:
+            if artist is not ax.title:  # the title is kept, retitled
+                artist.remove()
+        drawn[:] = _neuron_curves(ax, x, y, w, b)
+        return backdrop.png(drawn)
+
+    width, height = EXPLORER_SIZE
+    return explorer({"w": slider("w", 1.0), "b": slider("b", 0.0)}, render,
+                    (round(width * DPI), round(height * DPI)))

@@ -25,9 +25,15 @@ from coursetools.checks import (
     earlier_exercise,
     show_failures_as_messages,
 )
+from coursetools.drawing import (
+    DPI,
+    Backdrop,
+    explain_failure,
+    explorer,
+    message_png,
+)
 from coursetools.drawing import FAINT as _FAINT
 from coursetools.drawing import axes as _axes
-from coursetools.drawing import explain_failure, message_png
 from coursetools.drawing import learner_values as _learner_curve
 from coursetools.drawing import loss_history as _history
 from coursetools.drawing import num as _num
@@ -550,13 +556,16 @@ class DescentFigure:
     Used in lesson 04-gradient-descent (by :func:`lr_explorer`).
     """
 
+    #: inches
+    SIZE = (10.6, 4.1)
+
     def __init__(self, X, y, neuron_forward, loss_fn, w_range=(-0.6, 1.4),
-                 b_range=(-1.0, 1.0), n_grid=61):
+                 b_range=(-1.0, 1.0), n_grid=61, max_epochs=100):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.w_range, self.b_range = w_range, b_range
-        self.fig = Figure(figsize=(10.6, 4.1), dpi=100)
+        self.fig = Figure(figsize=self.SIZE, dpi=DPI)
         self.canvas = FigureCanvasAgg(self.fig)
         self.fig.subplots_adjust(left=0.075, right=0.985, bottom=0.13,
                                  top=0.9, wspace=0.32)
@@ -569,12 +578,11 @@ class DescentFigure:
         i, j = np.unravel_index(np.argmin(grid[2]), grid[2].shape)
         self.best = (float(grid[0][i, j]), float(grid[1][i, j]))
         self._draw_surface(*grid)
-        self._draw_loss_axes()
+        self._draw_loss_axes(max_epochs)
         # render everything that never changes once, then keep the pixels
-        self.ax_loss.set_visible(False)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.ax_loss.set_visible(True)
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.backdrop = Backdrop(self.fig)
 
     def _grid(self, X, y, neuron_forward, loss_fn, n_grid):
         ws = np.linspace(*self.w_range, n_grid)
@@ -630,7 +638,7 @@ class DescentFigure:
         self.dynamic = [self.path_line, self.path_end, self.path_note,
                         self.surface_title]
 
-    def _draw_loss_axes(self):
+    def _draw_loss_axes(self, max_epochs):
         from matplotlib.ticker import MaxNLocator
 
         ax = self.ax_loss
@@ -644,15 +652,22 @@ class DescentFigure:
                                ha="right", va="top", fontsize=11,
                                bbox={"boxstyle": "round,pad=0.4",
                                      "facecolor": "white"})
-        # the axis labels never change: figure texts, rendered only once
-        box = ax.get_position()
-        self.fig.text((box.x0 + box.x1) / 2, 0.015, "epoch", ha="center",
-                      va="bottom", fontsize=10)
-        self.fig.text(box.x0 - 0.052, (box.y0 + box.y1) / 2,
-                      "loss on the training set", rotation=90,
-                      ha="center", va="center", fontsize=10)
+        self.loss_note = ax.text(0.97, 0.6, "", transform=ax.transAxes,
+                                 ha="right", va="top", fontsize=9.5,
+                                 color="C3")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss on the training set")
         self.loss_title = ax.set_title(" ")
+        # fixed axes, the same for every learning rate and number of
+        # epochs: curves can be compared, and the ticks are drawn once
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0, max_epochs)
+        self.loss_top = 0.75
+        span = self.loss_top - self.lowest
+        # room at the top for the verdict, above the starting loss
+        ax.set_ylim(self.lowest - 0.08 * span, self.loss_top + 0.3 * span)
+        self.dynamic += [self.loss_line, self.loss_dots, self.verdict,
+                         self.loss_note, self.loss_title]
 
     def draw(self, lr, path, history):
         """Redraw for a path ``[(w, b), ...]`` and its losses; PNG bytes."""
@@ -675,13 +690,12 @@ class DescentFigure:
         self.loss_line.set_data(np.arange(epochs + 1), history)
         dots = history if epochs <= 40 else history[:0]
         self.loss_dots.set_data(np.arange(dots.size), dots)
-        ax = self.ax_loss
-        ax.set_xlim(0, max(epochs, 1))
         finite = history[np.isfinite(history)]
-        top = max(0.75, float(finite.max()) if finite.size else 0.75)
-        span = top - self.lowest
-        # room at the top for the verdict, above the highest loss
-        ax.set_ylim(self.lowest - 0.08 * span, top + 0.3 * span)
+        top = self.ax_loss.get_ylim()[1]
+        high = float(finite.max()) if finite.size else np.inf
+        self.loss_note.set_text(
+            f"the loss leaves the plot:\nit reaches {high:.3g}"
+            if not (high <= top and finite.size == history.size) else "")
         text, color = _verdict(history, self.lowest)
         self.verdict.set_text(text)
         self.verdict.set_color(color)
@@ -689,29 +703,13 @@ class DescentFigure:
         self.loss_title.set_text(
             f"loss {history[0]:.3f} \N{RIGHTWARDS ARROW} {history[-1]:.3f} "
             f"after {epochs} epoch{'' if epochs == 1 else 's'}")
-        self.canvas.restore_region(self.background)
-        for artist in self.dynamic:
-            self.ax_surface.draw_artist(artist)
-        self.ax_loss.draw(self.canvas.get_renderer())
-        return self._png()
-
-    def _png(self):
-        import io
-
-        from PIL import Image
-
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(),
-                                 self.canvas.buffer_rgba(), "raw", "RGBA",
-                                 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return self.backdrop.png(self.dynamic)
 
     @staticmethod
     def show_message(message):
         """A PNG of a friendly message instead of the figure
         (:func:`coursetools.drawing.message_png`)."""
-        return message_png(message, size=(10.6, 2.2))
+        return message_png(message, size=DescentFigure.SIZE)
 
 
 def _verdict(history, lowest):
@@ -795,48 +793,43 @@ def _descend(X, y, gradient_step, neuron_backward, neuron_forward, loss_fn,
 def lr_explorer(X, y, gradient_step, neuron_backward, neuron_forward,
                 loss_fn, max_epochs=100):
     """Sliders "learning rate" (log scale, 1e-4 to 10) and "epochs" that
-    redraw gradient descent on a one-feature neuron: its path over the
-    loss surface in (w, b) and its loss curve.
+    redraw gradient descent on a one-feature neuron while they are
+    dragged: its path over the loss surface in (w, b) and its loss curve.
 
     The steps are made by the learner's ``gradient_step`` with the
     gradient of ``neuron_backward`` (loss "bce"); the surface is computed
     once, with ``loss_fn`` and ``neuron_forward``; paths are cached per
     learning rate, so a slider move costs one short descent at most and a
-    PNG render. Returns the ``ipywidgets.interactive`` object; its
-    ``redraw_ms`` lists the kernel time of every redraw, in milliseconds.
+    PNG render (:class:`DescentFigure`), and the settings one step away
+    are drawn ahead while the kernel is idle. Returns the widget
+    (:func:`coursetools.drawing.explorer`); its ``redraw_ms`` lists the
+    kernel time of every redraw, in milliseconds.
     Used in lesson 04-gradient-descent.
     """
-    import time
-
     import ipywidgets as widgets
-    from IPython.display import Image, display
 
-    figure = DescentFigure(X, y, neuron_forward, loss_fn)
-    cache = {}
-    redraw_ms = []  # kernel time of each redraw, for the course's tests
+    figure = DescentFigure(X, y, neuron_forward, loss_fn,
+                           max_epochs=max_epochs)
+    paths = {}
 
-    def draw(lr, epochs):
-        start = time.perf_counter()
-        if lr not in cache:
-            cache[lr] = _descend(X, y, gradient_step, neuron_backward,
+    def render(lr, epochs):
+        if lr not in paths:
+            paths[lr] = _descend(X, y, gradient_step, neuron_backward,
                                  neuron_forward, loss_fn, lr, max_epochs)
-        path, history, message = cache[lr]
+        path, history, message = paths[lr]
         if message:
-            png = figure.show_message(message)
-        else:
-            png = figure.draw(lr, path[:epochs + 1], history[:epochs + 1])
-        display(Image(data=png, format="png"))
-        redraw_ms.append(1000.0 * (time.perf_counter() - start))
+            return figure.show_message(message)
+        return figure.draw(lr, path[:epochs + 1], history[:epochs + 1])
 
     style = {"description_width": "100px"}
     layout = widgets.Layout(width="520px")
     lr = widgets.FloatLogSlider(
         value=0.1, base=10, min=-4, max=1, step=0.25,
         description="learning rate", readout_format=".3g",
-        continuous_update=False, style=style, layout=layout)
+        continuous_update=True, style=style, layout=layout)
     epochs = widgets.IntSlider(
         value=30, min=1, max=max_epochs, step=1, description="epochs",
-        continuous_update=False, style=style, layout=layout)
-    explorer = widgets.interactive(draw, lr=lr, epochs=epochs)
-    explorer.redraw_ms = redraw_ms
-    return explorer
+        continuous_update=True, style=style, layout=layout)
+    width, height = DescentFigure.SIZE
+    return explorer({"lr": lr, "epochs": epochs}, render,
+                    (round(width * DPI), round(height * DPI)))

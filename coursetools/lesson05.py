@@ -29,11 +29,15 @@ from coursetools.checks import (
     time_limited,
 )
 from coursetools.drawing import (
+    DPI,
     FAINT,
+    Backdrop,
     axes,
     explain_failure,
+    explorer,
     loss_history,
     message_png,
+    offscreen_figure,
     show_message,
 )
 
@@ -50,6 +54,7 @@ __all__ = [
     "check_mlp_forward_depths",
     "check_mlp_forward_unchanged",
     "plot_network",
+    "XorFigure",
     "plot_xor_runs",
     "xor_explorer",
 ]
@@ -1199,9 +1204,24 @@ def _xor_grid(limits=(-0.5, 1.5), steps=121):
     return t, np.column_stack([g0.ravel(), g1.ravel()])
 
 
-def _xor_panel(ax, mlp_forward, params, X, y, title):
-    """One decision-boundary panel: the network's output over the plane,
-    the 0.5 contour, and the data points coloured by their label."""
+#: ŷ's bands in the decision-boundary panels: 0, 0.1, ..., 1
+XOR_LEVELS = np.linspace(0.0, 1.0, 11)
+
+
+def _xor_colours():
+    """The bands' colour map and norm: red near ŷ = 1, blue near 0 (the
+    ends of RdBu_r left out, too dark for the points on them)."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    middles = (XOR_LEVELS[:-1] + XOR_LEVELS[1:]) / 2
+    colours = plt.get_cmap("RdBu_r")((middles + 0.15) / 1.3)
+    return (ListedColormap(colours),
+            BoundaryNorm(XOR_LEVELS, len(middles)))
+
+
+def _xor_outputs(mlp_forward, params, X):
+    """The learner's network over the plane and at the data points:
+    ``(surface, fit, None)``, or ``(None, None, message)``."""
     t, grid = _xor_grid()
     try:
         out = np.asarray(mlp_forward(grid, params)[0], dtype=float)
@@ -1210,35 +1230,25 @@ def _xor_panel(ax, mlp_forward, params, X, y, title):
                              f"({grid.shape[0]}, 1)")
         fit = np.asarray(mlp_forward(X, params)[0], dtype=float).ravel()
     except NotImplementedError:
-        show_message(ax, "Write mlp_forward above first,\n"
-                          "then run this cell again.")
-        return
+        return None, None, ("Write mlp_forward above first,\n"
+                            "then run this cell again.")
     except Exception as exc:  # explain a learner's mistake, do not crash
-        show_message(ax, explain_failure(exc, "mlp_forward", width=50))
-        return
-    surface = out.reshape(t.size, t.size)
-    shades = ax.contourf(t, t, surface, levels=np.linspace(0, 1, 11),
-                         cmap="RdBu_r", vmin=-0.15, vmax=1.15, alpha=0.85)
-    flat = np.ptp(surface) < 0.05  # a 0.5 contour here would be noise
-    if not flat:
-        ax.contour(t, t, surface, levels=[0.5], colors="k", linewidths=2)
+        return None, None, explain_failure(exc, "mlp_forward", width=50)
+    return out.reshape(t.size, t.size), fit, None
+
+
+def _xor_axes(ax, X, y):
+    """A panel's parts that do not depend on the network: the data
+    points (returned), limits, ticks, labels."""
+    t, _ = _xor_grid()
     labels = np.asarray(y, dtype=float).ravel()
+    points = []
     for value, marker, color, name in ((1.0, "o", "C3", "y = 1"),
                                        (0.0, "s", "C0", "y = 0")):
         mask = labels == value
-        ax.scatter(X[mask, 0], X[mask, 1], s=150, marker=marker,
-                   c=color, edgecolors="k", linewidths=1.5, zorder=3,
-                   label=name)
-    for (x0, x1), p in zip(X, fit):
-        ax.annotate(f"ŷ = {p:.2f}", (x0, x1), xytext=(0, -17),
-                    textcoords="offset points", ha="center", va="top",
-                    fontsize=9, bbox={"boxstyle": "round,pad=0.2",
-                                      "facecolor": "white", "alpha": 0.85,
-                                      "edgecolor": "none"})
-    right = int(np.sum((fit > 0.5) == (labels > 0.5)))
-    verdict = (f"no boundary: ŷ ≈ {surface.mean():.2f} everywhere" if flat
-               else f"{right} of {len(labels)} points on the right side")
-    ax.set_title(f"{title}\n{verdict}", fontsize=11)
+        points.append(ax.scatter(X[mask, 0], X[mask, 1], s=150,
+                                 marker=marker, c=color, edgecolors="k",
+                                 linewidths=1.5, zorder=3, label=name))
     ax.set_xlim(t[0], t[-1])
     ax.set_ylim(t[0], t[-1])
     ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
@@ -1246,7 +1256,68 @@ def _xor_panel(ax, mlp_forward, params, X, y, title):
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    return shades
+    return points
+
+
+def _xor_network(ax, surface, fit, X, y, title, image=None):
+    """A panel's parts that show the network: its output ŷ as bands
+    (into ``image`` when given, an imshow to reuse), the boundary
+    ŷ = 0.5, ŷ at each point and a title; returns the artists added."""
+    t, _ = _xor_grid()
+    if image is None:
+        cmap, norm = _xor_colours()
+        image = ax.imshow(surface, origin="lower", cmap=cmap, norm=norm,
+                          extent=(t[0], t[-1], t[0], t[-1]), alpha=0.85,
+                          interpolation="bilinear",
+                          interpolation_stage="data", zorder=0)
+    else:
+        image.set_data(surface)
+    drawn = [image]
+    flat = np.ptp(surface) < 0.05  # a 0.5 contour here would be noise
+    if not flat:
+        drawn.append(ax.contour(t, t, surface, levels=[0.5], colors="k",
+                                linewidths=2))
+    for (x0, x1), p in zip(X, fit):
+        drawn.append(ax.annotate(
+            f"ŷ = {p:.2f}", (x0, x1), xytext=(0, -17),
+            textcoords="offset points", ha="center", va="top", fontsize=9,
+            zorder=4, bbox={"boxstyle": "round,pad=0.2",
+                            "facecolor": "white", "alpha": 0.85,
+                            "edgecolor": "none"}))
+    labels = np.asarray(y, dtype=float).ravel()
+    right = int(np.sum((fit > 0.5) == (labels > 0.5)))
+    verdict = (f"no boundary: ŷ ≈ {surface.mean():.2f} everywhere" if flat
+               else f"{right} of {len(labels)} points on the right side")
+    drawn.append(ax.set_title(f"{title}\n{verdict}", fontsize=11))
+    return drawn
+
+
+def _xor_panel(ax, mlp_forward, params, X, y, title):
+    """One decision-boundary panel: the network's output over the plane,
+    the 0.5 contour, and the data points coloured by their label.
+    Returns the bands' image, or None when the network failed."""
+    surface, fit, message = _xor_outputs(mlp_forward, params, X)
+    if message:
+        show_message(ax, message)
+        return None
+    _xor_axes(ax, X, y)
+    return _xor_network(ax, surface, fit, X, y, title)[0]
+
+
+def _xor_loss_axes(ax):
+    """The loss panel's parts that do not depend on the runs."""
+    ax.axhline(np.log(2), color=FAINT, lw=1.0, ls="--")
+    ax.text(0.98, np.log(2) - 0.01, "ln 2: ŷ = 0.5 everywhere",
+            ha="right", va="top", fontsize=9, color="0.4",
+            transform=ax.get_yaxis_transform())
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cross-entropy on the 4 points")
+
+
+def _loss_title(values):
+    return (f"The loss during training: {values[0]:.3f} → "
+            f"{values[-1]:.3f}\nafter {values.size - 1} epoch"
+            + ("" if values.size == 2 else "s"))
 
 
 def _xor_losses(ax, histories):
@@ -1262,22 +1333,38 @@ def _xor_losses(ax, histories):
                 label=label)
         finite = values[np.isfinite(values)]
         top = max(top, float(finite.max()) if finite.size else top)
-    ax.axhline(np.log(2), color=FAINT, lw=1.0, ls="--")
-    ax.text(0.98, np.log(2) - 0.01, "ln 2: ŷ = 0.5 everywhere",
-            ha="right", va="top", fontsize=9, color="0.4",
-            transform=ax.get_yaxis_transform())
+    _xor_loss_axes(ax)
     ax.set_ylim(0, 1.12 * top)
     ax.set_xlim(left=0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy on the 4 points")
     if len(histories) > 1:
         ax.set_title("The loss during training", fontsize=11)
         ax.legend(loc="lower left", frameon=False, fontsize=9.5)
     else:
-        ax.set_title(f"The loss during training: {values[0]:.3f} → "
-                     f"{values[-1]:.3f}\nafter {values.size - 1} epoch"
-                     + ("" if values.size == 2 else "s"),
-                     fontsize=11)
+        ax.set_title(_loss_title(values), fontsize=11)
+
+
+def _xor_layout(count):
+    """plot_xor_runs's layout in inches, fixed: constrained layout would
+    double the drawing time, too slow for a widget's redraw. The
+    figure's size and a function giving each axes' box from its left
+    edge and width."""
+    side, bottom, top = 2.85, 1.05, 0.7
+    starts = [0.65 + i * (side + 0.75) for i in range(count)]
+    bar_x = starts[-1] + side + 0.15
+    loss_x = bar_x + 0.15 + 1.25
+    width, height = loss_x + 4.0, bottom + side + top
+
+    def box(x, w):
+        return [x / width, bottom / height, w / width, side / height]
+
+    boxes = {"panels": [box(x, side) for x in starts],
+             "bar": box(bar_x, 0.15), "loss": box(loss_x, 3.8)}
+    return (width, height), boxes
+
+
+def _xor_legend(ax):
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2,
+              frameon=False, fontsize=9.5)
 
 
 def plot_xor_runs(mlp_forward, X, y, runs, fig=None):
@@ -1287,36 +1374,85 @@ def plot_xor_runs(mlp_forward, X, y, runs, fig=None):
     ``runs`` maps a label to ``(params, history)``; the output over the
     plane comes from the learner's ``mlp_forward``: red where ŷ is near 1,
     blue near 0, the black line where ŷ = 0.5. Returns the figure.
-    Used in lesson 05-multilayer-backprop (and by :func:`xor_explorer`).
+    Used in lesson 05-multilayer-backprop.
     """
-    count = len(runs)
-    # a fixed layout in inches: constrained layout would double the
-    # drawing time, too slow for a widget's redraw
-    side, bottom, top = 2.85, 1.05, 0.7
-    starts = [0.65 + i * (side + 0.75) for i in range(count)]
-    bar_x = starts[-1] + side + 0.15
-    loss_x = bar_x + 0.15 + 1.25
-    width, height = loss_x + 4.0, bottom + side + top
+    size, boxes = _xor_layout(len(runs))
     if fig is None:
-        fig = plt.figure(figsize=(width, height))
+        fig = plt.figure(figsize=size)
     else:
-        fig.set_size_inches(width, height)
-
-    def box(x, w):
-        return [x / width, bottom / height, w / width, side / height]
-
-    axes = [fig.add_axes(box(x, side)) for x in starts]
+        fig.set_size_inches(*size)
+    axes = [fig.add_axes(box) for box in boxes["panels"]]
     shades = None
     for ax, (label, (params, _)) in zip(axes, runs.items()):
         shades = _xor_panel(ax, mlp_forward, params, X, y, label) or shades
     if shades is not None:
-        axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.17),
-                       ncol=2, frameon=False, fontsize=9.5)
-        bar = fig.colorbar(shades, cax=fig.add_axes(box(bar_x, 0.15)))
+        _xor_legend(axes[0])
+        bar = fig.colorbar(shades, cax=fig.add_axes(boxes["bar"]))
         bar.set_label("network output ŷ")
-    _xor_losses(fig.add_axes(box(loss_x, 3.8)),
+    _xor_losses(fig.add_axes(boxes["loss"]),
                 {label: history for label, (_, history) in runs.items()})
     return fig
+
+
+class XorFigure:
+    """The XOR explorer's figure, drawn fast enough to follow a slider:
+    :func:`plot_xor_runs`'s layout for one run, whose data points, axes,
+    colour bar and labels are rendered once (a
+    :class:`coursetools.drawing.Backdrop`); a redraw adds the network's
+    bands, boundary, outputs and loss curve. The loss axis is fixed, on a
+    log scale from 10⁻⁴ to 30, so that runs can be compared by eye.
+    Used in lesson 05-multilayer-backprop (by :func:`xor_explorer`).
+    """
+
+    LOSS_RANGE = (1e-4, 30.0)
+
+    def __init__(self, X, y, epochs):
+        from matplotlib.cm import ScalarMappable
+
+        self.X, self.y = X, y
+        size, boxes = _xor_layout(1)
+        self.size = size
+        self.fig = fig = offscreen_figure(size)
+        self.ax = fig.add_axes(boxes["panels"][0])
+        # the points are drawn on the bands: over each redraw's image
+        self.points = _xor_axes(self.ax, X, y)
+        for points in self.points:
+            points.set_animated(True)
+        _xor_legend(self.ax)
+        self.ax.set_title(" \n ", fontsize=11)
+        cmap, norm = _xor_colours()
+        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap),
+                           cax=fig.add_axes(boxes["bar"]), alpha=0.85)
+        bar.set_label("network output ŷ")
+        self.loss = fig.add_axes(boxes["loss"])
+        _xor_loss_axes(self.loss)
+        self.loss.set_yscale("log")
+        self.loss.set_ylim(*self.LOSS_RANGE)
+        self.loss.set_xlim(0, epochs)
+        self.loss.set_title(" \n ", fontsize=11)
+        self.backdrop = Backdrop(fig)
+        (self.loss_line,) = self.loss.plot([], [], lw=2.2, color="C1")
+        self.image, self.drawn = None, []
+
+    def draw(self, mlp_forward, params, history, title):
+        """PNG bytes: the network ``params`` (through the learner's
+        ``mlp_forward``) and its loss ``history``."""
+        surface, fit, message = _xor_outputs(mlp_forward, params, self.X)
+        values, history_message = loss_history(history)
+        message = message or history_message
+        if message:
+            return message_png(message, self.size)
+        for artist in self.drawn:
+            if artist not in (self.image, self.ax.title):
+                artist.remove()
+        self.drawn = _xor_network(self.ax, surface, fit, self.X, self.y,
+                                  title, image=self.image)
+        self.image = self.drawn[0]
+        self.loss_line.set_data(np.arange(values.size), values)
+        self.loss.title.set_text(_loss_title(values))
+        image, *rest = self.drawn
+        return self.backdrop.png([image, *self.points, *rest,
+                                  self.loss_line, self.loss.title])
 
 
 def _train_xor(X, y, sizes, lr, epochs, seed, mlp_forward, mlp_backward,
@@ -1353,53 +1489,43 @@ def xor_explorer(X, y, mlp_forward, mlp_backward, gradient_step, loss_fn,
     """Sliders "learning rate" (log scale, 0.01 to 100), "hidden units"
     (1 to 8) and "seed" (the starting weights) that train a 2-H-1 sigmoid
     network on XOR for ``epochs`` epochs of full-batch gradient descent
-    and redraw its decision boundary and loss curve.
+    and redraw its decision boundary and loss curve (:class:`XorFigure`).
 
     Training uses the learner's ``mlp_forward``, ``mlp_backward`` (loss
     "bce") and ``gradient_step``; ``loss_fn(y_hat, y)`` records the loss.
-    Results are cached per slider setting. Returns the
-    ``ipywidgets.interactive`` object.
+    A setting not shown before is trained anew, with "training ..." shown
+    meanwhile; the images are cached per setting, and the settings one
+    slider step away are trained ahead while the kernel is idle. Returns
+    the widget (:func:`coursetools.drawing.explorer`).
     Used in lesson 05-multilayer-backprop.
     """
-    import io
-
     import ipywidgets as widgets
-    from IPython.display import Image, display
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    cache = {}
+    figure = XorFigure(X, y, epochs)
 
-    def draw(lr, hidden, seed):
-        key = (lr, hidden, seed)
-        if key not in cache:
-            params, history, message = _train_xor(
-                X, y, (X.shape[1], hidden, 1), lr, epochs, seed,
-                mlp_forward, mlp_backward, gradient_step, loss_fn)
-            if message:
-                cache[key] = message_png(message, size=(10.6, 2.2))
-            else:
-                fig = Figure(dpi=80)
-                FigureCanvasAgg(fig)
-                label = (f"{X.shape[1]} → {hidden} → 1 network, "
-                         f"lr = {lr:.3g}, seed {seed}")
-                plot_xor_runs(mlp_forward, X, y, {label: (params, history)},
-                              fig=fig)
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format="png")
-                cache[key] = buffer.getvalue()
-        display(Image(data=cache[key], format="png"))
+    def render(lr, hidden, seed):
+        params, history, message = _train_xor(
+            X, y, (X.shape[1], hidden, 1), lr, epochs, seed,
+            mlp_forward, mlp_backward, gradient_step, loss_fn)
+        if message:
+            return message_png(message, figure.size)
+        return figure.draw(mlp_forward, params, history,
+                           f"{X.shape[1]} → {hidden} → 1 network, "
+                           f"lr = {lr:.3g}, seed {seed}")
 
     style = {"description_width": "100px"}
     layout = widgets.Layout(width="520px")
     lr = widgets.FloatLogSlider(
         value=1.0, base=10, min=-2, max=2, step=0.25,
         description="learning rate", readout_format=".3g",
-        continuous_update=False, style=style, layout=layout)
+        continuous_update=True, style=style, layout=layout)
     hidden = widgets.IntSlider(
         value=3, min=1, max=8, step=1, description="hidden units",
-        continuous_update=False, style=style, layout=layout)
+        continuous_update=True, style=style, layout=layout)
     seed = widgets.IntSlider(
         value=0, min=0, max=9, step=1, description="seed",
-        continuous_update=False, style=style, layout=layout)
-    return widgets.interactive(draw, lr=lr, hidden=hidden, seed=seed)
+        continuous_update=True, style=style, layout=layout)
+    width, height = figure.size
+    return explorer({"lr": lr, "hidden": hidden, "seed": seed}, render,
+                    (round(width * DPI), round(height * DPI)),
+                    busy=f"training a new network for {epochs:,} epochs …")

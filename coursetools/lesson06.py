@@ -24,9 +24,15 @@ from coursetools.checks import (
     show_failures_as_messages,
 )
 from coursetools.drawing import (
+    DPI,
     FAINT,
+    Backdrop,
     axes,
+    explain_failure,
+    explorer,
     learner_values,
+    message_png,
+    offscreen_figure,
     show_message,
 )
 
@@ -872,58 +878,138 @@ def plot_gradient_norms(norms, ax=None, title=None):
     return ax
 
 
+def _norms(gradient_norms, hidden_layers, activation, method, scale):
+    """``(norms, None)`` from the notebook's ``gradient_norms``, or
+    ``(None, message)``."""
+    try:
+        norms = np.asarray(gradient_norms(hidden_layers, activation, method,
+                                          scale), dtype=float).ravel()
+    except NotImplementedError:
+        return None, ("Write relu, relu_grad and init_params above first,"
+                      "\nthen run this cell again.")
+    except Exception as exc:  # a learner's mistake: explain it
+        return None, explain_failure(exc, "Computing the gradients",
+                                     "Run the tests of your functions "
+                                     "above.")
+    return norms, None
+
+
+class GradientFigure:
+    """The gradient explorer's figure, drawn fast enough to follow a
+    slider: :func:`plot_gradient_norms`'s axes, rendered once per
+    activation, with the layers 1 to ``max_layers + 1`` on the x-axis
+    and a y-axis fixed for each activation, so that two settings can be
+    compared by eye. Its range holds the smallest and largest norm of the
+    extreme settings (weight scale at its ends and 1, the fewest and the
+    most layers, both initialisations), computed with the notebook's
+    ``gradient_norms`` once: the norms shrink or grow fastest with depth
+    and scale. A redraw adds only the line and the title.
+    Used in lesson 06-training-in-practice (by :func:`gradient_explorer`).
+    """
+
+    SIZE = (8.5, 4.0)
+
+    def __init__(self, gradient_norms, max_layers, scales, activations,
+                 methods):
+        from matplotlib.ticker import LogLocator
+
+        self.fig = fig = offscreen_figure(self.SIZE)
+        self.ax = ax = fig.add_axes([0.1, 0.13, 0.87, 0.78])
+        ax.set_yscale("log")
+        ax.set_xlim(0.5, max_layers + 1.5)
+        ax.set_xticks(np.arange(1, max_layers + 2,
+                                1 if max_layers <= 12 else 2))
+        ax.set_xlabel("layer $l$ (1 = next to the input)")
+        ax.set_ylabel(r"$\Vert \partial L / \partial W_l \Vert$")
+        ax.grid(True, which="major", axis="y", color="0.9", lw=0.8)
+        ax.set_title(" ")
+        self.ranges, self.backdrops = {}, {}
+        for activation in activations:
+            found = []
+            for method in methods:
+                for scale in (min(scales), 1.0, max(scales)):
+                    for layers in (1, max_layers):
+                        norms, _ = _norms(gradient_norms, layers,
+                                          activation, method, scale)
+                        if norms is not None:
+                            found.append(norms)
+            values = np.concatenate(found) if found else np.ones(1)
+            values = values[np.isfinite(values) & (values > 0)]
+            low, high = ((values.min() / 3, values.max() * 3) if values.size
+                         else (1e-3, 1e1))
+            self.ranges[activation] = (low, high)
+            ax.set_ylim(low, high)
+            decades = np.log10(high) - np.log10(low)
+            ax.yaxis.set_major_locator(LogLocator(
+                base=10.0 ** max(1, round(decades / 8))))
+            self.backdrops[activation] = Backdrop(fig)
+        (self.line,) = ax.plot([], [], "-o", lw=2.0, ms=4.5, color="C0")
+        self.note = ax.text(0.99, 0.03, "", transform=ax.transAxes,
+                            ha="right", va="bottom", fontsize=9.5,
+                            color="C3")
+
+    def draw(self, norms, activation, title):
+        """PNG bytes: the per-layer ``norms`` on ``activation``'s axes."""
+        low, high = self.ranges[activation]
+        self.ax.set_ylim(low, high)
+        self.line.set_data(np.arange(1, norms.size + 1), norms)
+        outside = np.sum((norms < low) | (norms > high) | ~(norms > 0))
+        self.note.set_text(f"{outside} norm{'s' if outside > 1 else ''} "
+                           "off the scale" if outside else "")
+        self.ax.title.set_text(title)
+        return self.backdrops[activation].png(
+            [self.line, self.note, self.ax.title])
+
+
 def gradient_explorer(gradient_norms, max_layers=20):
     """Controls "activation" (ReLU or sigmoid), "initialisation" (He or
     Xavier), "weight scale" (a factor on the initial weights, log scale,
     0.1 to 10) and "hidden layers" (1 to ``max_layers``) that redraw the
-    size of every layer's weight gradient in a fresh network.
+    size of every layer's weight gradient in a fresh network, while the
+    sliders are dragged (:class:`GradientFigure`).
 
     ``gradient_norms(n_hidden, activation, method, scale)`` is the
     notebook's function: it builds the network with the learner's
     ``init_params`` and returns one norm per weight matrix. Returns the
-    ``ipywidgets.interactive`` object.
+    widget (:func:`coursetools.drawing.explorer`).
     Used in lesson 06-training-in-practice.
     """
-    import textwrap
-
     import ipywidgets as widgets
 
-    def draw(activation, initialisation, scale, hidden_layers):
-        _, ax = plt.subplots(figsize=(8.5, 4.0), layout="constrained")
-        try:
-            norms = gradient_norms(hidden_layers, activation,
-                                   initialisation.lower(), scale)
-        except NotImplementedError:
-            show_message(ax, "Write relu, relu_grad and init_params "
-                          "above first,\nthen run this cell again.")
-        except Exception as exc:  # a learner's mistake: explain it
-            show_message(ax, f"Computing the gradients raised "
-                          f"{type(exc).__name__}:\n"
-                          + textwrap.shorten(str(exc), 100)
-                          + "\n\nRun the tests of your functions above.")
-        else:
-            plural = "s" if hidden_layers != 1 else ""
-            label = (f"{activation}, {initialisation} × {scale:.3g}, "
-                     f"{hidden_layers} hidden layer{plural}")
-            plot_gradient_norms({label: norms}, ax=ax)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15),
-                      frameon=False)
-        plt.show()
+    activations, methods = ("ReLU", "sigmoid"), ("He", "Xavier")
+    scale_exponents = (-1, 1)
+    figure = GradientFigure(
+        gradient_norms, max_layers, [10.0 ** e for e in scale_exponents],
+        activations, [m.lower() for m in methods])
+
+    def render(activation, initialisation, scale, hidden_layers):
+        norms, message = _norms(gradient_norms, hidden_layers, activation,
+                                initialisation.lower(), scale)
+        if message:
+            return message_png(message, GradientFigure.SIZE)
+        plural = "s" if hidden_layers != 1 else ""
+        return figure.draw(norms, activation,
+                           f"{activation}, {initialisation} × {scale:.3g}, "
+                           f"{hidden_layers} hidden layer{plural}")
 
     style = {"description_width": "100px"}
     layout = widgets.Layout(width="480px")
-    return widgets.interactive(
-        draw,
-        activation=widgets.ToggleButtons(
-            options=["ReLU", "sigmoid"], value="sigmoid",
+    controls = {
+        "activation": widgets.ToggleButtons(
+            options=activations, value="sigmoid",
             description="activation", style=style),
-        initialisation=widgets.ToggleButtons(
-            options=["He", "Xavier"], value="Xavier",
+        "initialisation": widgets.ToggleButtons(
+            options=methods, value="Xavier",
             description="initialisation", style=style),
-        scale=widgets.FloatLogSlider(
-            value=1.0, base=10, min=-1, max=1, step=0.05,
+        "scale": widgets.FloatLogSlider(
+            value=1.0, base=10, min=scale_exponents[0],
+            max=scale_exponents[1], step=0.05,
             description="weight scale", readout_format=".2f",
-            continuous_update=False, style=style, layout=layout),
-        hidden_layers=widgets.IntSlider(
+            continuous_update=True, style=style, layout=layout),
+        "hidden_layers": widgets.IntSlider(
             value=10, min=1, max=max_layers, description="hidden layers",
-            continuous_update=False, style=style, layout=layout))
+            continuous_update=True, style=style, layout=layout),
+    }
+    width, height = GradientFigure.SIZE
+    return explorer(controls, render,
+                    (round(width * DPI), round(height * DPI)))

@@ -131,3 +131,62 @@ def test_lab_settings_are_valid_json():
 def test_ci_has_browser_and_sandbox(chromium_executable, bwrap_executable):
     """CI must run the browser and sandbox tests, not skip them."""
     assert chromium_executable and bwrap_executable
+
+
+# --- an ungraded exercise does not stop Run All ------------------------------
+
+def test_unwritten_ungraded_exercise_does_not_stop_the_lesson():
+    """Lesson 07's learner notebook with its graded momentum_step written
+    and the ungraded sweep_gradients not: the gradient check says what is
+    missing instead of failing, and the cells below train with autograd's
+    gradients."""
+    import nbformat
+    from headless import notebook_client
+
+    path = LESSONS / "07-rumelhart-1986.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    solution = nbformat.read(SOLUTIONS / path.name, as_version=4)
+    ids = [cell.id for cell in nb.cells]
+    nb.cells[ids.index("momentum-step")].source = next(
+        c.source for c in solution.cells if c.id == "momentum-step")
+    assert "NotImplementedError" in nb.cells[ids.index("sweep-gradients")
+                                             ].source
+    try_train = nbformat.v4.new_code_cell(
+        "_, worst, _ = train(init_stack(range(3), SHAPES), X, y, lr=0.1, "
+        "momentum=0.9, sweeps=30)\nprint(worst.shape)")
+    nb.cells = nb.cells[:ids.index("train-code") + 1] + [try_train]
+    client = notebook_client(nb, timeout=300, kernel_name="python3",
+                             resources={"metadata": {"path": str(LESSONS)}})
+    client.execute()  # raises CellExecutionError if any cell fails
+    check = nb.cells[ids.index("autograd-check")]
+    printed = "".join(o.get("text", "") for o in check.outputs)
+    assert "sweep_gradients is not written yet" in printed, check.outputs
+    assert "(31, 3)" in "".join(o.get("text", "")
+                                for o in nb.cells[-1].outputs)
+
+
+# --- the lessons' widgets, without a browser ---------------------------------
+
+def test_explorer_shows_busy_while_drawing_a_new_setting_only():
+    """coursetools.drawing.explorer: "busy" is shown while a setting not
+    drawn before is rendered, and a setting shown before comes from its
+    cache (the browser test checks the redraw in JupyterLab)."""
+    import ipywidgets as widgets
+
+    from coursetools.drawing import explorer, message_png
+
+    drawn = []  # (n, the busy text while n was drawn)
+    slider = widgets.IntSlider(value=1, min=0, max=3)
+
+    def render(n):
+        drawn.append((n, box.children[1].value if box else None))
+        return message_png(f"n = {n}", size=(2.0, 1.0))
+
+    box = None  # until explorer returns (it draws the first setting)
+    box = explorer({"n": slider}, render, (200, 100), busy="working")
+    for n in (2, 1, 2):
+        slider.value = n
+    assert [n for n, _ in drawn] == [1, 2], drawn  # revisits: from cache
+    assert drawn[1] == (2, "<i>working</i>"), drawn
+    assert box.children[1].value == ""  # busy no more
+    assert box.image.value == render(2) and len(box.redraw_ms) == 4
