@@ -141,7 +141,10 @@ def grade_in_browser(page, url):
     report dialog's title and text."""
     from playwright.sync_api import expect
 
-    labdriver.open_notebook(page, url)
+    labdriver.open_notebook(page, url + "&reset")  # only this notebook
+    name = url.split("/lab/tree/")[1].split("?")[0].rsplit("/", 1)[-1]
+    expect(page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
+                        " .lm-TabBar-tabLabel")).to_have_text(name)
     page.locator(".bpc-grade-button:visible").click()
     report = page.locator(".jp-Dialog .bpc-report")
     expect(report).to_be_visible()
