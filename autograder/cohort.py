@@ -285,22 +285,24 @@ def run(root, lessons=None, students=None, workers=None, scheduler=None,
         summary, todo, known = _plan(course, recorder, lessons, students,
                                      limits, force)
         if todo:
-            sanitize, autograde = record.pipelines(course.config,
-                                                   course.coursedir)
-            tasks = [(job, digest, record.Task(
-                student=job.student, lesson=job.lesson,
-                raw=job.path.read_bytes(),
-                source_text=known[job.lesson].source_text, limits=limits,
-                isolation=isolation, config=course.config,
-                sanitize=sanitize, autograde=autograde,
-                snapshot=known[job.lesson].snapshot,
-                db_url=course.coursedir.db_url)) for job, digest in todo]
+            tasks = _tasks(course, todo, known, limits, isolation)
             _grade_and_record(course, recorder, tasks, known, workers,
                               scheduler, summary, progress, out)
     finally:
         recorder.close()
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _tasks(course, todo, known, limits, isolation):
+    """``[(job, digest, record.Task)]`` for the workers."""
+    sanitize, autograde = record.pipelines(course.config, course.coursedir)
+    return [(job, digest, record.Task(
+        student=job.student, lesson=job.lesson, raw=job.path.read_bytes(),
+        source_text=known[job.lesson].source_text, limits=limits,
+        isolation=isolation, config=course.config, sanitize=sanitize,
+        autograde=autograde, snapshot=known[job.lesson].snapshot,
+        db_url=course.coursedir.db_url)) for job, digest in todo]
 
 
 def _plan(course, recorder, lessons, students, limits, force):

@@ -1,0 +1,141 @@
+"""Cohort grading on a Dask cluster started as a user would start one.
+
+``dask scheduler`` and two ``dask worker tcp://127.0.0.1:PORT`` processes
+(the environment's own ``dask`` entry point, on loopback, one process and
+one thread each) grade a small cohort through ``python -m autograder
+autograde --scheduler``; then one worker is killed (SIGKILL) while the
+cohort is being graded, and nothing is lost.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from grading_harness import submission
+from test_cohort import (
+    BIN,
+    LESSON,
+    _env,
+    _recorded_count,
+    add_submissions,
+    grades,
+    make_course,
+)
+
+from autograder import grading
+
+distributed = pytest.importorskip("distributed")
+
+WRONG_FORWARD = ("def neuron_forward(X, w, b):\n"
+                 "    return sigmoid(X @ w)")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """``(address, [worker processes])`` of a scheduler and two workers."""
+    logs = tmp_path_factory.mktemp("dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(BIN / "dask")
+    procs = [subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"], env=_env(), stdout=subprocess.DEVNULL,
+        stderr=open(logs / "scheduler.log", "w"))]
+    workers = [subprocess.Popen(
+        [dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
+         "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+         "--name", f"w{i}"], env=_env(), stdout=subprocess.DEVNULL,
+        stderr=open(logs / f"worker{i}.log", "w")) for i in range(2)]
+    procs += workers
+    try:
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, workers
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _cohort(root, count):
+    """A course with ``count`` submissions, honest, wrong and blank in
+    turn: ``{student: kind}``."""
+    make_course(root)
+    release = root / "release" / LESSON / f"{LESSON}.ipynb"
+    import nbformat
+
+    blank = nbformat.read(str(release), 4)
+    made = {"honest": submission(LESSON, base=blank),
+            "wrong": submission(LESSON, {"neuron_forward": WRONG_FORWARD},
+                                base=blank),
+            "blank": blank}
+    kinds = {}
+    for i in range(count):
+        kind = list(made)[i % 3]
+        kinds[f"s{i}-{kind}"] = kind
+        add_submissions(root, {f"s{i}-{kind}": made[kind]})
+    return kinds
+
+
+@pytest.fixture(scope="module")
+def single_scores(tmp_path_factory, bwrap_executable):
+    """What ``python -m autograder grade`` gives each kind."""
+    root = tmp_path_factory.mktemp("single") / "course"
+    kinds = _cohort(root, 3)
+    return {kind: grading.grade_file(
+        root / "submitted" / student / LESSON / f"{LESSON}.ipynb").score
+        for student, kind in kinds.items()}
+
+
+def _autograde(course, address, *args):
+    return [sys.executable, "-m", "autograder", "autograde", str(course),
+            "--scheduler", address, "--quiet", *args]
+
+
+def test_cluster_grades_as_the_single_notebook_command(
+        cluster, single_scores, tmp_path):
+    address, _ = cluster
+    course = tmp_path / "course"
+    kinds = _cohort(course, 4)
+    proc = subprocess.run(_autograde(course, address), capture_output=True,
+                          text=True, timeout=300)
+    assert "graded 4, failed 0" in proc.stdout, proc.stdout + proc.stderr
+    assert grades(course) == {s: single_scores[k] for s, k in kinds.items()}
+
+
+def test_a_worker_killed_mid_run_loses_nothing(cluster, single_scores,
+                                               tmp_path):
+    address, workers = cluster
+    course = tmp_path / "course"
+    kinds = _cohort(course, 6)
+    run = subprocess.Popen(_autograde(course, address),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    deadline = time.monotonic() + 120
+    while _recorded_count(course) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)  # one recorded: the others are being graded
+    os.kill(workers[0].pid, signal.SIGKILL)
+    workers[0].wait()
+    out, err = run.communicate(timeout=300)
+    assert "Traceback" not in out, out + err
+    if "failed 0" not in out:  # lost on the way: the rerun grades them
+        out = subprocess.run(_autograde(course, address),
+                             capture_output=True, text=True,
+                             timeout=300).stdout
+    assert _recorded_count(course) == len(kinds), out
+    assert grades(course) == {s: single_scores[k] for s, k in kinds.items()}
