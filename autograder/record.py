@@ -40,7 +40,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbgrader import utils
-from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     NbGraderPreprocessor,
@@ -383,17 +383,19 @@ class Recorder:
             try:
                 self._store(batch)
                 return [(job, None) for job, *_ in batch]
-            except (InvalidEntry, DBAPIError) as exc:
+            except Exception as exc:  # noqa: BLE001 - listed, not fatal
                 self.gb.db.rollback()
                 if len(batch) == 1:
                     self._remove(batch[0][0])
                     return [(batch[0][0], f"gradebook: {_line(exc)}")]
-            outcome = []  # a row another recorder wrote meanwhile: retry
-            for item in batch:                # one at a time
+            # a row another recorder wrote meanwhile (PostgreSQL), or one
+            # submission the gradebook refuses: one at a time
+            outcome = []
+            for item in batch:
                 try:
                     self._store([item])
                     outcome.append((item[0], None))
-                except (InvalidEntry, DBAPIError) as exc:
+                except Exception as exc:  # noqa: BLE001
                     self.gb.db.rollback()
                     self._remove(item[0])
                     outcome.append((item[0], f"gradebook: {_line(exc)}"))
@@ -497,4 +499,4 @@ class Recorder:
 
 def _line(exc):
     text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:200]
