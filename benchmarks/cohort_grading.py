@@ -261,7 +261,7 @@ def main():
           f"on {w} workers, {per_worker:.2f} notebooks/s per worker")
     print(f"workers' whole share (sanitise, verdict, autograded copy, "
           f"rows): {t_work:6.1f} s, {total / t_work:6.2f} notebooks/s "
-          f"(+{100 * (t_work / t_v - 1):.0f} % over verdicts alone, "
+          f"({100 * (t_work / t_v - 1):+.0f} % over verdicts alone, "
           f"wall time with other work running)")
     print(f"what recording adds to a worker's share: {1000 * t_extra:.0f}"
           f" ms per notebook, measured serially: "
