@@ -125,10 +125,15 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, template,
     run = subprocess.Popen(_autograde(course, address),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True)
-    deadline = time.monotonic() + 120
-    while _recorded_count(course) < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)  # one recorded: the others are being graded
-    os.kill(workers[0].pid, signal.SIGKILL)
+    with distributed.Client(address, timeout=30) as client:
+        victim = next(addr for addr, info in
+                      client.scheduler_info()["workers"].items()
+                      if info["name"] == "w0")
+        deadline = time.monotonic() + 120
+        while not client.processing().get(victim):  # w0 is grading
+            assert time.monotonic() < deadline, "w0 was given nothing"
+            time.sleep(0.02)
+        os.kill(workers[0].pid, signal.SIGKILL)
     workers[0].wait()
     assert _recorded_count(course) < len(kinds), "killed too late"
     out, err = run.communicate(timeout=300)
