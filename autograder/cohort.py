@@ -1,23 +1,24 @@
 """``python -m autograder autograde``: grade a whole cohort, in parallel.
 
-Two phases, so that nbgrader's gradebook has exactly one writer:
+Per submission, in worker processes on all local cores or on a Dask
+cluster given by ``--scheduler`` (:func:`autograder.record.work`): the
+verdict (learner code in the sandbox, tests in a trusted process) and the
+rest of what ``nbgrader autograde`` does to a notebook, with nbgrader's own
+preprocessors and the course's configuration: sanitising, the autograded
+copy formgrader and ``generate_feedback`` read, the grade and comment rows.
+The grading run writes the files and stores the rows in nbgrader's
+gradebook, a batch of submissions per transaction
+(:class:`autograder.record.Recorder`): SQLite takes one writer at a time,
+and the batches keep that writer's share small.
 
-1. Verdicts, in parallel: every submission is graded by
-   :func:`autograder.grading.grade` (learner code in the sandbox, tests in
-   a trusted process) on all local cores, or on a Dask cluster given by
-   ``--scheduler``. This phase reads files and touches no database.
-2. Records, one at a time, as verdicts arrive: nbgrader's own ``autograde``
-   runs for that submission (sanitising, the gradebook, late penalties,
-   the autograded copy formgrader and ``generate_feedback`` read), with
-   :class:`~autograder.nbgrader_plugin.SandboxedGrade` taking the verdict
-   computed in phase 1 instead of grading again.
-
-A submission counts as done when its marker, written after nbgrader has
-recorded it, carries the submitted file's hash: a run that was killed is
-simply started again, and re-running changes nothing.
-A submission the grading machine failed (its sandbox did not start, twice:
-:class:`~autograder.grading.GradingFault`) is listed as failed with the
-reason; nothing is recorded for it, and the next run grades it.
+A submission is done when the gradebook's table ``autograder_done`` has
+its row: the submitted file's hash and the hashes of the lesson's tests,
+its other code cells and the limits (:func:`autograder.record.lesson_keys`).
+A change of any of them grades it again, and the summary says why. A run
+that was killed is simply started again; re-running changes nothing.
+A submission that cannot be graded (not a notebook, a fault of the grading
+machine) is listed with a one-line reason; nothing is recorded for it, and
+the next run tries it again.
 """
 
 import contextlib
@@ -25,20 +26,24 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import signal
 import sys
+import threading
 import time
-import warnings
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from autograder import grading, sandbox
+from autograder import grading, record, sandbox
 
-#: Verdicts computed in phase 1, by cache key (see :func:`cache_key`).
+#: Verdicts computed beforehand, by cache key (see :func:`cache_key`), for
+#: :class:`~autograder.nbgrader_plugin.SandboxedGrade` in nbgrader's process.
 VERDICTS = {}
-MARKER = ".autograder-done.json"
+#: A batch is stored when it has this many submissions, or is this old.
+BATCH_SIZE, BATCH_SECONDS = 200, 1.0
 
 
 def cache_key(nb, source_nb, lesson, limits):
@@ -52,11 +57,8 @@ def cache_key(nb, source_nb, lesson, limits):
 
 
 def verdict(payload):
-    """Phase 1 for one submission; runs in a worker process or on Dask.
-
-    Returns ``("graded", key, report)`` or ``("refused", reason, None)``
-    (a notebook that cannot be graded, or a fault of the grading machine).
-    """
+    """The verdict alone for one submission (no recording): ``("graded",
+    key, report)`` or ``("refused", reason, None)``."""
     nb_bytes, source_text, lesson, limits = payload
     try:
         nb = grading.parse_notebook(nb_bytes, "the submission")
@@ -75,10 +77,18 @@ class Job:
     lesson: str
     student: str
     path: Path
+    note: str = ""
 
     @property
     def label(self):
         return f"{self.student}/{self.lesson}"
+
+
+#: Why a submission recorded before is graded again.
+REASONS = {"tests_sha256": "the tests of {lesson} changed",
+           "code_sha256": "the code cells of {lesson}'s source changed",
+           "limits_sha256": "the time limits changed",
+           "missing": "their autograded notebooks were missing"}
 
 
 @dataclass
@@ -86,6 +96,8 @@ class Summary:
     graded: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     failed: list = field(default_factory=list)   # (label, reason)
+    notes: list = field(default_factory=list)    # (label, note)
+    regraded: Counter = field(default_factory=Counter)  # reason -> count
     seconds: float = 0.0
 
     def text(self):
@@ -94,9 +106,21 @@ class Summary:
         lines = [f"graded {len(self.graded)}, failed {len(self.failed)}, "
                  f"already done {len(self.skipped)}, in {self.seconds:.1f} s"
                  f" ({rate:.2f} notebooks/s)"]
+        lines += [f"  regraded {n}: {reason}"
+                  for reason, n in sorted(self.regraded.items())]
+        unisolated = [label for label, note in self.notes
+                      if note.startswith(UNISOLATED)]
+        if unisolated:
+            note = next(n for _, n in self.notes if n.startswith(UNISOLATED))
+            lines.append(f"  {len(unisolated)} submissions: {note}")
+        lines += [f"  note {label}: {note}" for label, note in self.notes
+                  if not note.startswith(UNISOLATED)]
         lines += [f"  failed {label}: {reason}"
                   for label, reason in self.failed]
         return "\n".join(lines)
+
+
+UNISOLATED = "The notebook ran without bubblewrap isolation"
 
 
 class Course:
@@ -142,42 +166,59 @@ class Course:
                     problem = (f"no lesson {lesson!r} in source/ (run "
                                "`python -m autograder course` here?)")
                 elif not job.path.is_file():
-                    others = sorted(p.name for p in
-                                    lesson_dir.glob("*.ipynb"))
-                    problem = (f"no {job.path.name} submitted" + (
-                        f" (found {', '.join(others)}: rename it to "
-                        f"{job.path.name})" if others else ""))
+                    problem = _renamed(job)
                 found.append((job, problem))
         return found
 
-    def marker(self, job):
-        return (self.root / "autograded" / job.student / job.lesson /
-                MARKER)
-
-    def done(self, job, digest):
-        try:
-            data = json.loads(self.marker(job).read_text())
-        except (OSError, ValueError):
-            return False
-        return data.get("submission_sha256") == digest
-
-    def mark(self, job, digest, score):
-        path = self.marker(job)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"submission_sha256": digest,
-                                   "score": score}))
-        os.replace(tmp, path)
-
     @contextlib.contextmanager
     def writing(self):
-        """One writer at a time per course directory (SQLite gradebooks
-        do not take concurrent writers well)."""
+        """One writer at a time per course directory: its files, and the
+        SQLite gradebook, which does not take concurrent writers well."""
         with open(self.root / ".autograder.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def recorded(root):
+    """``{(student, lesson)}`` the cohort command has recorded in the
+    gradebook of course directory ``root`` (its done rows)."""
+    recorder = record.Recorder(Course(root))
+    try:
+        return set(recorder.done())
+    finally:
+        recorder.close()
+
+
+def _renamed(job):
+    """A lone notebook under another name whose metadata says it is this
+    lesson's is graded as it (``python -m autograder grade`` grades by the
+    metadata too): ``job.path`` and ``job.note`` are set, ``None`` is
+    returned. Otherwise the one-line reason nothing can be graded."""
+    expected = job.path.name
+    others = sorted(job.path.parent.glob("*.ipynb"))
+    if not others:
+        return f"no {expected} submitted"
+    names = ", ".join(p.name for p in others)
+    if len(others) == 1:
+        try:
+            nb = grading.parse_notebook(others[0].read_bytes(),
+                                        others[0].name)
+        except (OSError, grading.GradeRefused) as exc:
+            return f"no {expected} submitted, and {exc}"
+        meta = nb.get("metadata", {}).get("course") or {}
+        lesson = meta.get("lesson") if isinstance(meta, dict) else None
+        if lesson == job.lesson:
+            job.path = others[0]
+            job.note = (f"graded {others[0].name} as {expected}: its "
+                        f"metadata says it is lesson {job.lesson}")
+            return None
+        said = f"lesson {lesson}" if lesson else "no lesson"
+        return (f"no {expected} submitted (found {names}, whose metadata "
+                f"names {said}: rename it to {expected})")
+    return f"no {expected} submitted (found {names}: rename it to {expected})"
 
 
 def _digest(path):
@@ -221,78 +262,162 @@ def _dask_completed(futures):
     return as_completed(futures)
 
 
+@dataclass
+class _Lesson:
+    source_text: str
+    keys: dict
+    snapshot: object
+
+
 def run(root, lessons=None, students=None, workers=None, scheduler=None,
         force=False, limits=None, progress=True, out=sys.stderr):
     """Grade every submission of ``root``; a :class:`Summary`."""
-    from tqdm.auto import tqdm
+    from autograder.nbgrader_plugin import SandboxedGrade
 
     start = time.monotonic()
     course = Course(root)
+    plugin = SandboxedGrade(config=course.config)
     if limits is None:  # the course's own settings, as nbgrader uses them
-        from autograder.nbgrader_plugin import SandboxedGrade
-
-        limits = SandboxedGrade(config=course.config).limits()
-    summary = Summary()
-    todo = []
-    for job, problem in course.jobs(lessons, students):
-        digest = None if problem else _digest(job.path)
-        if problem or digest is None:
-            summary.failed.append((job.label, problem or "cannot read "
-                                   "the submitted notebook"))
-        elif not force and course.done(job, digest):
-            summary.skipped.append(job.label)
-        else:
-            todo.append((job, digest))
-    if todo:
-        executor, submit, completed = _executor(workers, scheduler)
-        try:
-            futures = {}
-            for job, digest in todo:
-                payload = (job.path.read_bytes(),
-                           course.source(job.lesson).read_text(),
-                           job.lesson, limits)
-                futures[submit(verdict, payload)] = (job, digest)
-            bar = tqdm(total=len(futures), desc="grading", unit="nb",
-                       disable=not progress, file=out)
-            for future in completed(list(futures)):
-                job, digest = futures[future]
-                _record(course, job, digest, future, summary)
-                bar.update(1)
-            bar.close()
-        finally:
-            if scheduler:
-                executor.close()
-            else:
-                executor.shutdown(cancel_futures=True)
+        limits = plugin.limits()
+    isolation = "bwrap" if plugin.require_isolation else "auto"
+    recorder = record.Recorder(course)
+    try:
+        summary, todo, known = _plan(course, recorder, lessons, students,
+                                     limits, force)
+        if todo:
+            tasks = _tasks(course, todo, known, limits, isolation)
+            _grade_and_record(course, recorder, tasks, known, workers,
+                              scheduler, summary, progress, out)
+    finally:
+        recorder.close()
     summary.seconds = time.monotonic() - start
     return summary
 
 
-def _record(course, job, digest, future, summary):
-    """Phase 2 for one submission: nbgrader records the verdict."""
+def _tasks(course, todo, known, limits, isolation):
+    """``[(job, digest, record.Task)]`` for the workers."""
+    sanitize, autograde = record.pipelines(course.config, course.coursedir)
+    return [(job, digest, record.Task(
+        student=job.student, lesson=job.lesson, raw=job.path.read_bytes(),
+        source_text=known[job.lesson].source_text, limits=limits,
+        isolation=isolation, config=course.config, sanitize=sanitize,
+        autograde=autograde, snapshot=known[job.lesson].snapshot,
+        db_url=course.coursedir.db_url)) for job, digest in todo]
+
+
+def _plan(course, recorder, lessons, students, limits, force):
+    """What to grade: ``(summary, [(job, digest)], {lesson: _Lesson})``."""
+    summary, todo, known = Summary(), [], {}
+    done = recorder.done()
+    for job, problem in course.jobs(lessons, students):
+        if problem is None and job.lesson not in known:
+            source = course.source(job.lesson)
+            snapshot = recorder.snapshot(job.lesson)
+            text = source.read_text()
+            known[job.lesson] = _Lesson(text, record.lesson_keys(
+                nbformat.reads(text, as_version=4), limits), snapshot)
+        if problem is None and known[job.lesson].snapshot is None:
+            problem = (f"lesson {job.lesson} is not in the gradebook (run "
+                       f"`nbgrader generate_assignment {job.lesson}`)")
+        digest = None if problem else _digest(job.path)
+        if problem or digest is None:
+            summary.failed.append((job.label, problem or "cannot read "
+                                   "the submitted notebook"))
+            continue
+        marker = done.get((job.student, job.lesson))
+        reason = None
+        if marker and marker["submission_sha256"] == digest:
+            keys = known[job.lesson].keys
+            changed = [k for k in REASONS if k in keys
+                       and marker.get(k) != keys[k]]
+            autograded = (course.root / "autograded" / job.student /
+                          job.lesson / f"{job.lesson}.ipynb")
+            if not changed and not autograded.is_file():
+                changed = ["missing"]
+            if not changed and not force:
+                summary.skipped.append(job.label)
+                continue
+            if changed:
+                reason = REASONS[changed[0]].format(lesson=job.lesson)
+        if reason:
+            summary.regraded[reason] += 1
+        todo.append((job, digest))
+    return summary, todo, known
+
+
+def _grade_and_record(course, recorder, tasks, known, workers, scheduler,
+                      summary, progress, out):
+    from tqdm.auto import tqdm
+
+    executor, submit, completed = _executor(workers, scheduler)
+    bar = tqdm(total=len(tasks), desc="grading", unit="nb",
+               disable=not progress, file=out)
+    arrived = queue.Queue()
     try:
-        kind, key, report = future.result()
-    except Exception as exc:  # a worker died: say so, go on
-        summary.failed.append((job.label, f"grading failed: {exc}"))
-        return
-    if kind == "refused":
-        summary.failed.append((job.label, key))
-        return
-    VERDICTS[key] = report
-    try:
-        with course.writing(), warnings.catch_warnings():
-            # nbgrader 0.9's own SQLAlchemy usage warns; not ours to fix
-            warnings.filterwarnings("ignore", module="nbgrader")
-            warnings.filterwarnings("ignore", message=".*not in session.*")
-            result = course.api.autograde(job.lesson, job.student,
-                                          force=True, create=True)
-            if result.get("success"):
-                course.mark(job, digest, report.score)
+        futures = {submit(record.work, task): (job, digest,
+                                               known[job.lesson].keys)
+                   for job, digest, task in tasks}
+
+        def pump():
+            try:
+                for future in completed(list(futures)):
+                    arrived.put(future)
+            finally:
+                arrived.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        batch, since, finished = [], None, False
+        while not finished or batch:
+            wait = None if not batch else max(
+                0.0, since + BATCH_SECONDS - time.monotonic())
+            try:
+                future = arrived.get(timeout=wait)
+            except queue.Empty:
+                future = False
+            if future is None:
+                finished = True
+            elif future is not False:
+                item = _collect(futures[future], future, summary)
+                if item is None:
+                    bar.update(1)
+                else:
+                    batch.append(item)
+                    since = since or time.monotonic()
+            if batch and (finished or len(batch) >= BATCH_SIZE
+                          or time.monotonic() - since >= BATCH_SECONDS):
+                _store(course, recorder, batch, summary)
+                bar.update(len(batch))
+                batch, since = [], None
     finally:
-        VERDICTS.pop(key, None)
-    if result.get("success"):
+        bar.close()
+        if scheduler:
+            executor.close()
+        else:
+            executor.shutdown(cancel_futures=True)
+
+
+def _collect(entry, future, summary):
+    """A worker's result: a batch item, or ``None`` (listed as failed)."""
+    job, digest, keys = entry
+    try:
+        kind, value = future.result()
+    except Exception as exc:  # a worker died: say so, go on
+        summary.failed.append((job.label, f"grading failed: "
+                               f"{type(exc).__name__}: {exc}"[:300]))
+        return None
+    if kind == "refused":
+        summary.failed.append((job.label, value))
+        return None
+    return (job, digest, keys, value)
+
+
+def _store(course, recorder, batch, summary):
+    for job, error in recorder.record(batch, course.writing):
+        if error:
+            summary.failed.append((job.label, error))
+            continue
         summary.graded.append(job.label)
-    else:
-        error = (result.get("error") or result.get("log") or "").strip()
-        last = error.splitlines()[-1] if error else "unknown error"
-        summary.failed.append((job.label, f"nbgrader: {last[:200]}"))
+        result = next(r for j, _, _, r in batch if j is job)
+        if job.note:
+            summary.notes.append((job.label, job.note))
+        summary.notes += [(job.label, note) for note in result.report.notes]

@@ -247,8 +247,7 @@ def test_cohort_lists_faulted_submissions_and_records_nothing(
         assert len(lines) == 1, proc.stdout
         assert "a fault of the grading machine" in lines[0]
         assert REASONS[fault] in lines[0], lines[0]
-        assert not (course / "autograded" / student / LESSON /
-                    cohort.MARKER).exists()
+        assert (student, LESSON) not in cohort.recorded(course)
     assert _snapshot(course) == before
     assert grades(course) == {"early": FULL}
 
