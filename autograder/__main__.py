@@ -95,7 +95,7 @@ def _autograde(args):
                          workers=args.workers, scheduler=args.scheduler,
                          force=args.force, progress=not args.quiet)
     print(summary.text())
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.not_graded else 0
 
 
 def main(argv=None):

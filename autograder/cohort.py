@@ -37,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import grading, record, sandbox
+from autograder import grading, problems, record, sandbox
 
 #: Verdicts computed beforehand, by cache key (see :func:`cache_key`), for
 #: :class:`~autograder.nbgrader_plugin.SandboxedGrade` in nbgrader's process.
@@ -78,6 +78,7 @@ class Job:
     student: str
     path: Path
     note: str = ""
+    unreadable: bool = False  # a learner's file nothing can be graded of
 
     @property
     def label(self):
@@ -96,6 +97,8 @@ class Summary:
     graded: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     failed: list = field(default_factory=list)   # (label, reason)
+    # learners' files nothing can be graded of, recorded as not graded
+    not_graded: list = field(default_factory=list)  # (label, reason)
     notes: list = field(default_factory=list)    # (label, note)
     regraded: Counter = field(default_factory=Counter)  # reason -> count
     seconds: float = 0.0
@@ -103,8 +106,11 @@ class Summary:
     def text(self):
         total = len(self.graded) + len(self.failed)
         rate = total / self.seconds if self.seconds else 0.0
+        bad = (f"not graded {len(self.not_graded)}, " if self.not_graded
+               else "")
         lines = [f"graded {len(self.graded)}, failed {len(self.failed)}, "
-                 f"already done {len(self.skipped)}, in {self.seconds:.1f} s"
+                 f"{bad}already done {len(self.skipped)}, in "
+                 f"{self.seconds:.1f} s"
                  f" ({rate:.2f} notebooks/s)"]
         lines += [f"  regraded {n}: {reason}"
                   for reason, n in sorted(self.regraded.items())]
@@ -115,6 +121,8 @@ class Summary:
             lines.append(f"  {len(unisolated)} submissions: {note}")
         lines += [f"  note {label}: {note}" for label, note in self.notes
                   if not note.startswith(UNISOLATED)]
+        lines += [f"  not graded {label}: {reason} (in the gradebook: 0, "
+                  "needs manual grading)" for label, reason in self.not_graded]
         lines += [f"  failed {label}: {reason}"
                   for label, reason in self.failed]
         return "\n".join(lines)
@@ -165,8 +173,11 @@ class Course:
                 if self.source(lesson) is None:
                     problem = (f"no lesson {lesson!r} in source/ (run "
                                "`python -m autograder course` here?)")
-                elif not job.path.is_file():
-                    problem = _renamed(job)
+                else:
+                    found_nb = problems.resolve(lesson_dir, lesson)
+                    job.path = found_nb.path or job.path
+                    job.note, problem = found_nb.note or "", found_nb.reason
+                    job.unreadable = problem is not None
                 found.append((job, problem))
         return found
 
@@ -190,35 +201,6 @@ def recorded(root):
         return set(recorder.done())
     finally:
         recorder.close()
-
-
-def _renamed(job):
-    """A lone notebook under another name whose metadata says it is this
-    lesson's is graded as it (``python -m autograder grade`` grades by the
-    metadata too): ``job.path`` and ``job.note`` are set, ``None`` is
-    returned. Otherwise the one-line reason nothing can be graded."""
-    expected = job.path.name
-    others = sorted(job.path.parent.glob("*.ipynb"))
-    if not others:
-        return f"no {expected} submitted"
-    names = ", ".join(p.name for p in others)
-    if len(others) == 1:
-        try:
-            nb = grading.parse_notebook(others[0].read_bytes(),
-                                        others[0].name)
-        except (OSError, grading.GradeRefused) as exc:
-            return f"no {expected} submitted, and {exc}"
-        meta = nb.get("metadata", {}).get("course") or {}
-        lesson = meta.get("lesson") if isinstance(meta, dict) else None
-        if lesson == job.lesson:
-            job.path = others[0]
-            job.note = (f"graded {others[0].name} as {expected}: its "
-                        f"metadata says it is lesson {job.lesson}")
-            return None
-        said = f"lesson {lesson}" if lesson else "no lesson"
-        return (f"no {expected} submitted (found {names}, whose metadata "
-                f"names {said}: rename it to {expected})")
-    return f"no {expected} submitted (found {names}: rename it to {expected})"
 
 
 def _digest(path):
@@ -284,6 +266,7 @@ def run(root, lessons=None, students=None, workers=None, scheduler=None,
     try:
         summary, todo, known = _plan(course, recorder, lessons, students,
                                      limits, force)
+        _record_problems(course, summary)
         if todo:
             tasks = _tasks(course, todo, known, limits, isolation)
             _grade_and_record(course, recorder, tasks, known, workers,
@@ -294,6 +277,33 @@ def run(root, lessons=None, students=None, workers=None, scheduler=None,
     return summary
 
 
+def _record_problems(course, summary):
+    """Give each submission of ``summary.not_graded`` (jobs, for now) its
+    not-graded state in the gradebook (see :mod:`autograder.problems`),
+    through nbgrader's own autograde, unless it has that state already;
+    leaves ``(label, reason)`` pairs there, or moves a submission whose
+    state could not be recorded to ``summary.failed``."""
+    from nbgrader.api import Gradebook
+
+    jobs, summary.not_graded = summary.not_graded, []
+    if not jobs:
+        return
+    with course.writing():
+        with Gradebook(course.coursedir.db_url) as gradebook:
+            stale = [(job, reason) for job, reason in jobs
+                     if problems.recorded(gradebook, job.lesson, job.lesson,
+                                          job.student) != reason]
+        for job, reason in jobs:
+            if (job, reason) in stale:
+                result = problems.record(course.api, job.lesson, job.student)
+                if not result.get("success"):
+                    summary.failed.append((job.label, f"{reason}; and its "
+                                           "not-graded state could not be "
+                                           "recorded"))
+                    continue
+            summary.not_graded.append((job.label, reason))
+
+
 def _tasks(course, todo, known, limits, isolation):
     """``[(job, digest, record.Task)]`` for the workers."""
     sanitize, autograde = record.pipelines(course.config, course.coursedir)
@@ -302,7 +312,8 @@ def _tasks(course, todo, known, limits, isolation):
         source_text=known[job.lesson].source_text, limits=limits,
         isolation=isolation, config=course.config, sanitize=sanitize,
         autograde=autograde, snapshot=known[job.lesson].snapshot,
-        db_url=course.coursedir.db_url)) for job, digest in todo]
+        db_url=course.coursedir.db_url, note=job.note))
+        for job, digest in todo]
 
 
 def _plan(course, recorder, lessons, students, limits, force):
@@ -319,6 +330,9 @@ def _plan(course, recorder, lessons, students, limits, force):
         if problem is None and known[job.lesson].snapshot is None:
             problem = (f"lesson {job.lesson} is not in the gradebook (run "
                        f"`nbgrader generate_assignment {job.lesson}`)")
+        if problem and job.unreadable:
+            summary.not_graded.append((job, problem))
+            continue
         digest = None if problem else _digest(job.path)
         if problem or digest is None:
             summary.failed.append((job.label, problem or "cannot read "
@@ -418,6 +432,5 @@ def _store(course, recorder, batch, summary):
             continue
         summary.graded.append(job.label)
         result = next(r for j, _, _, r in batch if j is job)
-        if job.note:
-            summary.notes.append((job.label, job.note))
+        # the report's notes (a renamed file's among them, see Task.note)
         summary.notes += [(job.label, note) for note in result.report.notes]

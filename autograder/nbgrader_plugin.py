@@ -89,12 +89,24 @@ class SandboxedGrade(NbGraderPreprocessor):
                 self.log.error("cannot grade %s/%s: %s", assignment,
                                notebook, exc)
                 raise
-        write_verdicts(nb, report)
-        write_notes(nb, report)
+        write_report(nb, report, nb.metadata.get(problems.NOTE_KEY))
         resources.setdefault("autograder", {})["report"] = report
         for note in report.notes:
             self.log.warning("%s: %s", notebook, note)
         return nb, resources
+
+
+def write_report(nb, report, renamed=None):
+    """Write ``report`` into the autograded ``nb``: the verdicts into its
+    test cells, its notes (with ``renamed``, the note of a renamed file
+    graded as the lesson) into a cell at the top. Every path that records
+    a verdict writes it so (nbgrader's, and the cohort's workers)."""
+    if renamed:
+        note = renamed[0].upper() + renamed[1:] + "."
+        if note not in report.notes:
+            report.notes.insert(0, note)
+    write_verdicts(nb, report)
+    write_notes(nb, report)
 
 
 def write_verdicts(nb, report):

@@ -33,15 +33,28 @@ from autograder import grading
 PREFIX = "Not graded: "
 #: The placeholder notebook's metadata key holding the reason.
 KEY = "autograder_problem"
+#: A renamed notebook's metadata key holding the note that says so.
+NOTE_KEY = "autograder_note"
 
 
-def describe(path, expected_notebook):
-    """Why the submission at ``path`` cannot be graded, or None.
+class Resolved:
+    """What a submission folder holds for one expected notebook: the
+    ``path`` to grade (``None`` if nothing can be), a ``note`` when that is
+    a renamed file, or the one-line ``reason`` nothing can be graded."""
 
-    ``path`` is the submission folder (``submitted/<student>/<lesson>``) or
-    the submitted file itself; ``expected_notebook`` the notebook's name
-    (``"01-sigmoid-neuron"`` or ``"01-sigmoid-neuron.ipynb"``). The reason
-    is one line, the same words wherever it is shown.
+    def __init__(self, path=None, note=None, reason=None):
+        self.path, self.note, self.reason = path, note, reason
+
+
+def resolve(path, expected_notebook):
+    """The notebook to grade for ``expected_notebook`` (``"01-sigmoid-
+    neuron"`` or ``"01-sigmoid-neuron.ipynb"``) at ``path``, the submission
+    folder (``submitted/<student>/<lesson>``) or the expected file itself.
+
+    A lone notebook under another name whose metadata says it is that
+    lesson is graded as it, with a note, as ``python -m autograder grade``
+    grades any file by its metadata; every other misnamed or unreadable
+    submission gets its one-line reason, the same words in every path.
     """
     path = Path(path)
     name = expected_notebook
@@ -49,13 +62,30 @@ def describe(path, expected_notebook):
         name += ".ipynb"
     folder = path if path.is_dir() else path.parent
     target = folder / name
-    if not target.is_file():
-        others = sorted(p.name for p in folder.glob("*.ipynb")) \
-            if folder.is_dir() else []
-        if others:
-            return (f"submitted as {', '.join(others)}, not {name}: rename "
-                    f"it to {name} and autograde again")
-        return f"no {name} was submitted"
+    if target.is_file():
+        reason = _unreadable(target, name)
+        return Resolved(reason=reason) if reason else Resolved(target)
+    others = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    if not others:
+        return Resolved(reason=f"no {name} was submitted")
+    names = ", ".join(p.name for p in others)
+    if len(others) == 1:
+        try:
+            nb = grading.parse_notebook(others[0].read_bytes(),
+                                        others[0].name)
+        except (OSError, grading.GradeRefused):
+            nb = None
+        meta = (nb or {}).get("metadata", {}).get("course") or {}
+        lesson = meta.get("lesson") if isinstance(meta, dict) else None
+        if nb is not None and lesson == name[:-len(".ipynb")]:
+            return Resolved(others[0], note=(
+                f"graded {others[0].name} as {name}: its metadata says it "
+                f"is lesson {lesson}"))
+    return Resolved(reason=f"submitted as {names}, not {name}: rename it "
+                    f"to {name} and autograde again")
+
+
+def _unreadable(target, name):
     try:
         raw = target.read_bytes()
     except OSError as exc:
@@ -65,6 +95,12 @@ def describe(path, expected_notebook):
     except grading.GradeRefused as exc:
         return str(exc)
     return None
+
+
+def describe(path, expected_notebook):
+    """Why the submission at ``path`` cannot be graded, or None (see
+    :func:`resolve`)."""
+    return resolve(path, expected_notebook).reason
 
 
 def placeholder(reason, source_nb=None):
@@ -108,9 +144,17 @@ class SubmissionExporter(NotebookExporter):
 
     def from_filename(self, filename, resources=None, **kw):
         path = Path(filename)
-        reason = describe(path.parent, path.name)
-        if reason is None:
+        found = resolve(path.parent, path.name)
+        if found.path == path:
             return super().from_filename(filename, resources, **kw)
+        if found.path is not None:  # a renamed file, graded as the lesson
+            self.log.warning("%s: %s", filename, found.note)
+            resources = self._init_resources(resources)
+            resources.setdefault("metadata", {})["name"] = path.stem
+            nb = nbformat.read(str(found.path), 4)
+            nb.metadata[NOTE_KEY] = found.note
+            return self.from_notebook_node(nb, resources, **kw)
+        reason = found.reason
         self.log.warning("%s: %s%s", filename, PREFIX, reason)
         resources = self._init_resources(resources)
         resources.setdefault("metadata", {})["name"] = path.stem

@@ -183,9 +183,10 @@ class WriteVerdicts(NbGraderPreprocessor):
     worker into the test cells, as ``SandboxedGrade`` does."""
 
     def preprocess(self, nb, resources):
-        from autograder.nbgrader_plugin import write_verdicts
+        from autograder.nbgrader_plugin import write_report
 
-        write_verdicts(nb, resources["autograder"]["report"])
+        info = resources["autograder"]
+        write_report(nb, info["report"], info.get("note"))
         return nb, resources
 
 
@@ -267,6 +268,7 @@ class Task:
     autograde: list
     snapshot: Snapshot
     db_url: str
+    note: str = ""        # a renamed file's (see problems.resolve)
 
 
 @dataclass
@@ -302,7 +304,7 @@ def work(task):
             "nbgrader": {"student": task.student,
                          "assignment": task.lesson,
                          "notebook": task.lesson, "db_url": task.db_url},
-            "autograder": {"snapshot": task.snapshot}}
+            "autograder": {"snapshot": task.snapshot, "note": task.note}}
         with utils.setenv(NBGRADER_EXECUTION="autograde"):
             text, resources = _export(task, task.sanitize, nb, resources)
             # graded as nbgrader grades it: the sanitised copy, re-read
@@ -312,6 +314,8 @@ def work(task):
                                    isolation=task.isolation)
             resources["autograder"]["report"] = report
             text, resources = _export(task, task.autograde, nb, resources)
+            # as written into the notebook (a renamed file's note added)
+            report = resources["autograder"]["report"]
     except grading.GradeRefused as exc:
         return ("refused", str(exc))
     except sandbox.SandboxError as exc:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grading_harness import points, submission
+from grading_harness import points, submission, without_lesson
 
 from autograder import course as course_cmd
 from autograder import problems
@@ -101,6 +101,8 @@ def cohort(tmp_path_factory):
     put(root, "broken", raw=BROKEN)
     put(root, "renamed", submission(LESSON, base=blank),
         name=f"{LESSON} (1)")
+    put(root, "misnamed", without_lesson(submission(LESSON, base=blank)),
+        name="homework")
     put(root, "looper", submission(LESSON, {"sigmoid": LOOP}, base=blank))
     put(root, "fourd", submission(LESSON, {"sigmoid": FOUR_D}, base=blank))
     log = nbgrader(root, "autograde", LESSON)
@@ -113,8 +115,16 @@ def test_broken_and_renamed_get_a_state_not_a_silent_zero(cohort):
     assert float(rows["honest"]["raw_score"]) == FULL
     assert rows["honest"]["needs_manual_grade"] == "False"
     assert rows["honest"]["problem"] == ""
+    # a lone renamed file whose metadata names the lesson is graded as it,
+    # with a note, as the cohort and the single-notebook commands do
+    assert float(rows["renamed"]["raw_score"]) == FULL
+    assert rows["renamed"]["problem"] == ""
+    assert f"graded {LESSON} (1).ipynb as {LESSON}.ipynb" in log
+    nb = nbformat.read(str(root / "autograded" / "renamed" / LESSON /
+                           f"{LESSON}.ipynb"), 4)
+    assert f"{LESSON} (1).ipynb" in nb.cells[0].source  # the notes cell
     for student, words in [("broken", "is not valid JSON"),
-                           ("renamed", f"submitted as {LESSON} (1).ipynb")]:
+                           ("misnamed", "submitted as homework.ipynb")]:
         row = rows[student]
         assert float(row["raw_score"]) == 0
         assert row["needs_manual_grade"] == "True"
@@ -142,7 +152,7 @@ def test_state_is_in_the_gradebook(cohort):
         assert "not valid JSON" in problems.recorded(gb, LESSON, LESSON,
                                                      "broken")
         assert problems.recorded(gb, LESSON, LESSON, "honest") is None
-        submitted = gb.find_submission_notebook(LESSON, LESSON, "renamed")
+        submitted = gb.find_submission_notebook(LESSON, LESSON, "misnamed")
         assert submitted.needs_manual_grade
 
 
