@@ -168,11 +168,19 @@ def pytest_collect_file(file_path, parent):
 SPREAD = re.compile(r"tests/test_(grader_\d\d|giveaway)\.py$")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``: a notebook's cells (one kernel) and any
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadscope``: a notebook's cells (one kernel) and any
     other module's tests (module fixtures: a course directory, a graded
-    cohort) stay together on one worker; the grader proofs spread."""
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        if not SPREAD.search(module):
-            item.add_marker(pytest.mark.xdist_group(module))
+    cohort) run together, in order, on one worker; each grader proof is a
+    scope of its own, so they spread over the workers."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Spread(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if SPREAD.search(nodeid.split("::", 1)[0]):
+                return nodeid
+            return super()._split_scope(nodeid)
+
+    return Spread(config, log)
