@@ -13,6 +13,7 @@ Used by every lesson's test cells.
 """
 
 import copy
+import time
 import warnings
 
 import numpy as np
@@ -294,15 +295,26 @@ def time_limited(call, seconds, message, *, in_grader=None):
     def expired(signum, frame):
         raise _TooSlow()
 
+    # an alarm already set (a cell's own time limit) keeps its deadline:
+    # whichever comes first fires, and the other is set again after
+    began = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_first = 0 < outer <= seconds
+    if outer_first:
+        signal.setitimer(signal.ITIMER_REAL, outer)
     try:
         return call()
     except _TooSlow:
+        if outer_first and callable(previous):
+            previous(signal.SIGALRM, None)  # the outer limit's own verdict
         raise CheckFailed(message) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0 and not outer_first:
+            left = outer - (time.monotonic() - began)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 class _TooSlow(BaseException):

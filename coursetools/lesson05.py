@@ -9,6 +9,7 @@ The hidden tests that grade the lesson live on the grader's side
 comparing and explaining (:func:`compare_backward` and its kin).
 """
 
+import time
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -625,6 +626,25 @@ def timed(function, size, passes):
             raise
 
     return run
+
+
+def time_backward(mlp_backward, y, cache, params, seconds=SECONDS):
+    """The seconds one call ``mlp_backward(y, cache, params)`` takes, or
+    ``None`` when it runs longer than ``seconds`` (finite differences, most
+    likely): then it is stopped, and a line says why, so that the lesson
+    goes on instead of waiting minutes."""
+    weights = sum(np.size(value) for value in params.values())
+    start = time.perf_counter()
+    try:
+        time_limited(lambda: mlp_backward(y, cache, params), seconds, "")
+    except CheckFailed as exc:
+        if str(exc):  # a check of the learner's, not the time limit
+            raise
+        print(f"mlp_backward was stopped after {seconds:g} s on {weights:,} "
+              "weights: backpropagation takes milliseconds here, finite "
+              "differences minutes.")
+        return None
+    return time.perf_counter() - start
 
 
 def untimed(call):
