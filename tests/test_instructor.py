@@ -333,10 +333,12 @@ def test_formgrader_autograde_does_not_block_the_server(tmp_path):
                 assert r.status == 200
             waits.append(time.monotonic() - start)
             time.sleep(1)
+        # (formgrader's own in-process handler fails here: each request
+        # waits until the grading is over)
+        assert max(waits) < 1.0, waits
         assert thread.is_alive(), "grading ended before the check"
         thread.join(300)
         took = time.monotonic() - began
-    assert max(waits) < 1.0, waits
     assert result.get("success"), result
     assert took > 5
     rows = export(root)
