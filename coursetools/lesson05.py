@@ -628,21 +628,19 @@ def timed(function, size, passes):
     return run
 
 
-def time_backward(mlp_backward, y, cache, params, seconds=SECONDS):
+def time_backward(mlp_backward, y, cache, params):
     """The seconds one call ``mlp_backward(y, cache, params)`` takes, or
-    ``None`` when it runs longer than ``seconds`` (finite differences, most
-    likely): then it is stopped, and a line says why, so that the lesson
-    goes on instead of waiting minutes."""
+    ``None`` when it runs out of :func:`timed`'s time (finite differences,
+    most likely): then it is stopped, and its message printed, so that the
+    lesson goes on instead of waiting minutes."""
     weights = sum(np.size(value) for value in params.values())
+    run = timed("mlp_backward", f"a network of {weights:,} weights",
+                f"{weights:,}") or untimed
     start = time.perf_counter()
     try:
-        time_limited(lambda: mlp_backward(y, cache, params), seconds, "")
-    except CheckFailed as exc:
-        if str(exc):  # a check of the learner's, not the time limit
-            raise
-        print(f"mlp_backward was stopped after {seconds:g} s on {weights:,} "
-              "weights: backpropagation takes milliseconds here, finite "
-              "differences minutes.")
+        run(lambda: mlp_backward(y, cache, params))
+    except TooSlow as exc:
+        print(exc)
         return None
     return time.perf_counter() - start
 
